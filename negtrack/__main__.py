@@ -1,0 +1,3 @@
+from negtrack.cli import main
+
+main()
