@@ -1,0 +1,334 @@
+"""Codebooks: the issues, actors, people and cue words of one negotiation.
+
+Design decisions:
+
+* A codebook is a TOML file (``tomllib`` from the standard library), so users
+  write one for their own negotiation with no code change. Shipped codebooks
+  live in ``data/codebooks/`` (installed as ``negtrack/data/codebooks``);
+  users' own in ``$XDG_CONFIG_HOME/negtrack/codebooks``. ``--codebook`` takes a
+  name from those folders or a path.
+* Everything is validated on load and every error names the file and the line
+  (``russia.toml:41: issue 'nato-expansion' is defined twice``). TOML's own
+  syntax errors carry a line already; for semantic errors we find the line of
+  the offending key in the raw text.
+* Cue phrases are plain words by default, matched case-insensitively on word
+  boundaries; a phrase starting with ``re:`` is a regular expression, compiled
+  here so a broken pattern fails at load time, not mid-extraction.
+* ``version`` is hashed from the file's bytes when not given, so each stored
+  position can record exactly which codebook text produced it.
+
+File layout (see ``negtrack codebook new`` for a commented template)::
+
+    [codebook]
+    name = "russia-nato-2022"
+    title = "..."
+    version = "1"            # optional
+
+    [[issues]]
+    slug = "nato-expansion"
+    title = "NATO expansion"
+    proposition = "NATO stops enlarging"
+    cues = ["NATO expansion", "re:non-?expansion"]
+
+    [[actors]]
+    id = "russia"
+    name = "Russia"
+    kind = "state"
+    aliases = ["Russia", "Moscow", "the Kremlin"]
+    adjectives = ["Russian"]
+
+    [[people]]
+    id = "lavrov"
+    name = "Sergey Lavrov"
+    aliases = ["Lavrov"]
+    party = "russia"
+    from = 2004-03-09       # optional: dates in office
+    to = 2030-01-01         # optional
+
+    [stances]                # extra cue phrases per stance, added to the engine's own
+    reject = ["not for discussion"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from negtrack.errors import CodebookError
+from negtrack.models import STANCES
+
+DEFAULT_CODEBOOK = "russia-nato-2022"
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Issue:
+    slug: str
+    title: str
+    proposition: str
+    cues: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    kind: str = "state"
+    aliases: list[str] = field(default_factory=list)
+    adjectives: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    party: str
+    aliases: list[str] = field(default_factory=list)
+    title: str | None = None
+    start: str | None = None  # in office from (ISO date)
+    end: str | None = None  # in office until
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Codebook:
+    name: str
+    title: str
+    version: str
+    path: str
+    description: str = ""
+    issues: dict[str, Issue] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    stances: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # any other top-level tables, for the engine
+
+
+def shipped_dir() -> Path:
+    """The shipped codebooks: inside the installed package, else the checkout's data/."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data" / "codebooks"
+    if installed.is_dir():
+        return installed
+    return here.parent / "data" / "codebooks"
+
+
+def user_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "negtrack" / "codebooks"
+
+
+def available() -> dict[str, Path]:
+    """Codebook names → files; a user's codebook of the same name wins over a shipped one."""
+    found: dict[str, Path] = {}
+    for folder in (shipped_dir(), user_dir()):
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.toml")):
+                found[p.stem] = p
+    return found
+
+
+def resolve(name_or_path: str | None) -> Path:
+    """A codebook name (shipped or the user's) or a path to a TOML file."""
+    name_or_path = name_or_path or os.environ.get("NEGTRACK_CODEBOOK") or DEFAULT_CODEBOOK
+    looks_like_path = os.sep in name_or_path or name_or_path.endswith(".toml")
+    if looks_like_path:
+        p = Path(name_or_path)
+        if not p.is_file():
+            raise CodebookError(f"{name_or_path}: no such codebook file")
+        return p
+    books = available()
+    if name_or_path in books:
+        return books[name_or_path]
+    names = ", ".join(sorted(books)) or "none"
+    raise CodebookError(f"unknown codebook {name_or_path!r} (available: {names})")
+
+
+_CACHE: dict[tuple[str, float, int], Codebook] = {}
+
+
+def load(name_or_path: str | None = None) -> Codebook:
+    """Load and validate a codebook by name or path (cached per file state)."""
+    path = resolve(name_or_path)
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = parse(path.read_bytes(), str(path))
+    return _CACHE[key]
+
+
+def _line_of(raw: str, key: str, value: str, nth: int = 1) -> int:
+    """The line of the nth ``key = "value"`` in the raw TOML (1 if not found)."""
+    pat = re.compile(r"^\s*" + re.escape(key) + r"\s*=\s*[\"']" + re.escape(value) + r"[\"']", re.M)
+    for i, m in enumerate(pat.finditer(raw), 1):
+        if i == nth:
+            return raw.count("\n", 0, m.start()) + 1
+    return _line_of_text(raw, value)
+
+
+def _line_of_text(raw: str, needle: str) -> int:
+    k = raw.find(needle)
+    return raw.count("\n", 0, k) + 1 if k >= 0 else 1
+
+
+def compile_cue(cue: str) -> re.Pattern:
+    """A cue phrase as a regex: ``re:`` cues verbatim, plain phrases on word boundaries.
+
+    Plain phrases match any run of white space between words (articles are
+    hard-wrapped) and both straight and curly apostrophes.
+    """
+    if cue.startswith("re:"):
+        return re.compile(cue[3:], re.I)
+    words = [re.escape(w).replace("'", "['’]") for w in cue.split()]
+    body = r"\s+".join(words)
+    left = r"\b" if cue[:1].isalnum() else ""
+    right = r"\b" if cue[-1:].isalnum() else ""
+    return re.compile(left + body + right, re.I)
+
+
+def parse(data: bytes, path: str) -> Codebook:
+    """Parse and validate codebook TOML; every error names ``path:line``."""
+    import tomllib
+
+    name = os.path.basename(path)
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise CodebookError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    try:
+        doc = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"{path}:{m.group(1)}" if m else path
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        raise CodebookError(f"{where}: TOML syntax error: {msg}") from None
+
+    def fail(line: int, message: str):
+        raise CodebookError(f"{path}:{line}: {message}")
+
+    def text_list(table: dict, key: str, line: int) -> list[str]:
+        v = table.get(key, [])
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            fail(line, f"'{key}' must be a list of non-empty strings")
+        return v
+
+    def check_cues(cues: list[str], line_hint: int):
+        for cue in cues:
+            try:
+                compile_cue(cue)
+            except re.error as e:
+                fail(_line_of_text(raw, cue) or line_hint, f"broken pattern {cue!r}: {e}")
+
+    meta = doc.get("codebook", {})
+    if not isinstance(meta, dict):
+        fail(1, "[codebook] must be a table")
+    cb_name = meta.get("name") or Path(path).stem
+    if not isinstance(cb_name, str) or not SLUG_RE.match(cb_name):
+        fail(_line_of_text(raw, "name"), f"codebook name {cb_name!r} must be lowercase letters, digits and '-'")
+    version = str(meta.get("version") or hashlib.sha256(data).hexdigest()[:12])
+    book = Codebook(
+        name=cb_name,
+        title=str(meta.get("title") or cb_name),
+        version=version,
+        path=path,
+        description=str(meta.get("description") or ""),
+    )
+
+    issues = doc.get("issues", [])
+    if not isinstance(issues, list) or not issues:
+        fail(1, "a codebook needs at least one [[issues]] entry")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(issues):
+        slug = item.get("slug")
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            fail(_line_of_text(raw, "[[issues]]"), f"issue #{i + 1}: 'slug' must be lowercase letters, digits and '-', got {slug!r}")
+        seen[slug] = seen.get(slug, 0) + 1
+        line = _line_of(raw, "slug", slug, seen[slug])
+        if seen[slug] > 1:
+            fail(line, f"issue {slug!r} is defined twice")
+        cues = text_list(item, "cues", line)
+        check_cues(cues, line)
+        book.issues[slug] = Issue(
+            slug=slug,
+            title=str(item.get("title") or slug),
+            proposition=str(item.get("proposition") or ""),
+            cues=cues,
+            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues")},
+        )
+
+    actors = doc.get("actors", [])
+    if not isinstance(actors, list) or not actors:
+        fail(1, "a codebook needs at least one [[actors]] entry")
+    seen = {}
+    for i, item in enumerate(actors):
+        aid = item.get("id")
+        if not isinstance(aid, str) or not SLUG_RE.match(aid):
+            fail(_line_of_text(raw, "[[actors]]"), f"actor #{i + 1}: 'id' must be lowercase letters, digits and '-', got {aid!r}")
+        seen[aid] = seen.get(aid, 0) + 1
+        line = _line_of(raw, "id", aid, seen[aid])
+        if seen[aid] > 1:
+            fail(line, f"actor {aid!r} is defined twice")
+        aliases = text_list(item, "aliases", line)
+        adjectives = text_list(item, "adjectives", line)
+        check_cues(aliases + adjectives, line)
+        book.actors[aid] = Actor(
+            id=aid,
+            name=str(item.get("name") or aid),
+            kind=str(item.get("kind") or "state"),
+            aliases=aliases,
+            adjectives=adjectives,
+            extra={k: v for k, v in item.items() if k not in ("id", "name", "kind", "aliases", "adjectives")},
+        )
+
+    seen = {}
+    for i, item in enumerate(doc.get("people", [])):
+        pid = item.get("id")
+        if not isinstance(pid, str) or not SLUG_RE.match(pid):
+            fail(_line_of_text(raw, "[[people]]"), f"person #{i + 1}: 'id' must be lowercase letters, digits and '-', got {pid!r}")
+        seen[pid] = seen.get(pid, 0) + 1
+        line = _line_of(raw, "id", pid, seen[pid] + (1 if pid in book.actors else 0))
+        if seen[pid] > 1 or pid in book.actors:
+            fail(line, f"id {pid!r} is defined twice")
+        party = item.get("party")
+        if party not in book.actors:
+            fail(line, f"person {pid!r}: party {party!r} is not an actor of this codebook")
+        aliases = text_list(item, "aliases", line)
+        check_cues(aliases, line)
+        dates = {}
+        for key in ("from", "to"):
+            v = item.get(key)
+            if v is not None and not hasattr(v, "isoformat"):
+                fail(line, f"person {pid!r}: '{key}' must be a TOML date like 2022-01-31")
+            dates[key] = v.isoformat() if v is not None else None
+        book.people[pid] = Person(
+            id=pid,
+            name=str(item.get("name") or pid),
+            party=party,
+            aliases=aliases,
+            title=item.get("title"),
+            start=dates["from"],
+            end=dates["to"],
+            extra={k: v for k, v in item.items() if k not in ("id", "name", "party", "aliases", "title", "from", "to")},
+        )
+
+    stances = doc.get("stances", {})
+    if not isinstance(stances, dict):
+        fail(_line_of_text(raw, "[stances]"), "[stances] must be a table of stance = [cue, ...]")
+    for stance, cues in stances.items():
+        line = _line_of_text(raw, stance + " =")
+        if stance not in STANCES:
+            fail(line, f"unknown stance {stance!r} (one of: {', '.join(STANCES)})")
+        cues = text_list(stances, stance, line)
+        check_cues(cues, line)
+        book.stances[stance] = cues
+
+    book.extra = {k: v for k, v in doc.items() if k not in ("codebook", "issues", "actors", "people", "stances")}
+    return book
