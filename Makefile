@@ -1,0 +1,42 @@
+# negtrack — `make` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo.db
+SHARED ?= ../shared
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test eval eval-dates bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install negtrack with its test extras
+
+demo: install ## Add the shipped samples to ./demo.db, print a timeline and the status table
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/negtrack --db $(DEMO_DB) add data/samples/russia-nato-2022
+	$(BIN)/negtrack --db $(DEMO_DB) add data/samples/us-debt-ceiling-2023 --codebook us-debt-ceiling-2023
+	$(BIN)/negtrack --db $(DEMO_DB) timeline --issue nato-expansion --issue security-guarantees
+	$(BIN)/negtrack --db $(DEMO_DB) status
+
+test: install ## Install and run the test suite
+	$(BIN)/python -m pytest -q
+
+eval: install ## Score extraction on the gold positions (reads ../shared when present)
+	$(BIN)/python scripts/eval_positions.py --shared $(SHARED)
+
+eval-dates: install ## Score the date tagger on TimeBank/AQUAINT (reads ../shared when present)
+	$(BIN)/python scripts/eval_dates.py --shared $(SHARED)
+
+bench: install ## Print throughput and latency figures
+	$(BIN)/python scripts/bench.py --shared $(SHARED)
+
+clean: ## Remove the venv, caches and the demo store
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

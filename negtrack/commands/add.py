@@ -1,0 +1,146 @@
+"""`add`, `reprocess` and `explain`: articles in, positions out."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from negtrack.commands import JsonOpt
+
+CodebookOpt = Annotated[
+    Optional[str],
+    typer.Option("--codebook", "-c", help="Codebook name or TOML path (default: $NEGTRACK_CODEBOOK, else russia-nato-2022)."),
+]
+
+
+def _progress_bar(total: int):
+    """A progress callback for stderr: a rich bar on a terminal, nothing otherwise."""
+    from negtrack.cli import SETTINGS
+
+    if SETTINGS.quiet or total < 2 or not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("adding", total=total)
+
+    def advance(path: str):
+        progress.update(task, advance=1, description=path[-40:])
+
+    return progress, advance
+
+
+def add(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.", show_default=False)],
+    codebook: CodebookOpt = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding the file's.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title, overriding the file's.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Source (publisher), overriding the file's.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="URL, overriding the file's.")] = None,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Refuse files larger than this (default: $NEGTRACK_MAX_BYTES, else 20 MB).")] = None,
+):
+    """Add articles: read them, extract positions, store both.
+
+    Re-adding the same content changes nothing. Formats: plain text, a
+    `Key: value` header block, Markdown with front matter, saved HTML, JSON
+    Lines of {"text", "title", "url", "published"} records.
+
+    Example:  negtrack add articles/ --codebook us-debt-ceiling-2023
+    """
+    from negtrack import codebook as cb
+    from negtrack import ingest, output
+    from negtrack.cli import open_db
+    from negtrack.errors import ExitCode
+    from negtrack.read import iter_paths
+
+    book = cb.load(codebook)
+    files = list(iter_paths(paths))
+    db = open_db()
+    bar, advance = _progress_bar(len(files))
+    overrides = ingest.Overrides(published=published, title=title, source=source, url=url)
+    if bar:
+        with bar:
+            result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes)
+    else:
+        result = ingest.add_paths(db, files, book, overrides, max_bytes=max_bytes)
+    for s in result.skipped:
+        output.warn(f"skipped {s.reason}")
+    if result.undated:
+        output.warn(f"no publication date found for {len(result.undated)} article(s) "
+                    f"(e.g. {result.undated[0]}); relative dates left unresolved — pass --published")
+    output.say(
+        f"added {len(result.added)} article(s) with {result.positions} position(s); "
+        f"{len(result.unchanged)} unchanged; {len(result.skipped)} skipped"
+    )
+    if result.skipped:
+        if len(files) == 1 and not result.added and not result.unchanged:
+            return int(ExitCode.INPUT)
+        return int(ExitCode.PARTIAL)
+    return 0
+
+
+def reprocess(
+    articles: Annotated[Optional[list[str]], typer.Argument(help="Article ids (default: all).", show_default=False)] = None,
+    codebook: CodebookOpt = None,
+):
+    """Re-run extraction over stored articles (after a codebook or engine change).
+
+    Analyst work (confirmed, edited, rejected, manual positions) is kept as it is.
+
+    Example:  negtrack reprocess --codebook russia-nato-2022
+    """
+    from negtrack import codebook as cb
+    from negtrack import ingest, output, views
+    from negtrack.cli import open_db
+
+    db = open_db(create=False)
+    ids = [views.find_article(db, a)["id"] for a in articles] if articles else None
+    cache: dict = {}
+
+    def book_for(name):
+        if name not in cache:
+            cache[name] = cb.load(name)
+        return cache[name]
+
+    result = ingest.reprocess(db, book_for, ids, codebook=codebook)
+    output.say(f"reprocessed {result.articles} article(s): {result.added} position(s) new, {result.removed} gone")
+    return 0
+
+
+def explain(
+    path: Annotated[str, typer.Argument(help="An article file, or - for stdin.", show_default=False)],
+    codebook: CodebookOpt = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD).")] = None,
+    json_: JsonOpt = False,
+):
+    """Run the pipeline on one article without storing it, showing what was found and why.
+
+    Example:  negtrack explain article.txt --published 2022-02-14 --json
+    """
+    from negtrack import codebook as cb
+    from negtrack import explain as ex
+    from negtrack import read
+    from negtrack.errors import UsageError
+
+    book = cb.load(codebook)
+    articles = read.read_path(path)
+    if len(articles) != 1:
+        raise UsageError(f"{path}: explain takes one article, this file holds {len(articles)}")
+    article = read.apply_overrides(articles[0], published=published)
+    report = ex.explain(article, book)
+    if json_:
+        import json
+
+        print(json.dumps(ex.as_json(report), ensure_ascii=False, indent=1))
+    else:
+        ex.print_text(report)
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(add)
+    app.command()(reprocess)
+    app.command()(explain)

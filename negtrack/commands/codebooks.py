@@ -1,0 +1,66 @@
+"""`codebook list|show|validate`: the codebooks negtrack can use."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from negtrack.commands import CsvOpt, JsonOpt, NlOpt
+
+codebook_app = typer.Typer(help="Codebooks: issues, actors and cue words of a negotiation.\n\n"
+                                "Example:  negtrack codebook list", no_args_is_help=True)
+
+
+@codebook_app.command("list")
+def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False):
+    """List shipped and user codebooks.
+
+    Example:  negtrack codebook list --json
+    """
+    from negtrack import codebook as cb
+    from negtrack import output
+
+    rows = []
+    for name, path in cb.available().items():
+        book = cb.load(str(path))
+        rows.append({"name": name, "title": book.title, "version": book.version, "issues": len(book.issues),
+                     "actors": len(book.actors), "path": str(path)})
+    output.emit(rows, output.pick_format(json_, nl, csv_), title="codebooks")
+    return 0
+
+
+@codebook_app.command("show")
+def show(name: Annotated[str, typer.Argument(help="Codebook name or path.")],
+         json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False):
+    """Show a codebook's issues (with propositions) and actors.
+
+    Example:  negtrack codebook show us-debt-ceiling-2023
+    """
+    from negtrack import codebook as cb
+    from negtrack import output
+
+    book = cb.load(name)
+    rows = [{"kind": "issue", "id": i.slug, "name": i.title, "detail": i.proposition} for i in book.issues.values()]
+    rows += [{"kind": "actor", "id": a.id, "name": a.name, "detail": ", ".join(a.aliases)} for a in book.actors.values()]
+    rows += [{"kind": "person", "id": p.id, "name": p.name, "detail": p.party} for p in book.people.values()]
+    output.emit(rows, output.pick_format(json_, nl, csv_), title=f"{book.name} ({book.version})")
+    return 0
+
+
+@codebook_app.command("validate")
+def validate(path: Annotated[str, typer.Argument(help="A codebook TOML file.")]):
+    """Check a codebook file; errors name the file and line.
+
+    Example:  negtrack codebook validate my-talks.toml
+    """
+    from negtrack import codebook as cb
+    from negtrack import output
+
+    book = cb.load(path if path.endswith(".toml") or "/" in path else path)
+    output.say(f"{path}: ok ({len(book.issues)} issues, {len(book.actors)} actors, {len(book.people)} people)")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(codebook_app, name="codebook")

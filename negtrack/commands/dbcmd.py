@@ -1,0 +1,47 @@
+"""`db path` and `db status`: where the store is and what it holds."""
+
+from __future__ import annotations
+
+import typer
+
+from negtrack.commands import JsonOpt
+
+db_app = typer.Typer(help="The store: where it is and what it holds.\n\nExample:  negtrack db status",
+                     no_args_is_help=True)
+
+
+@db_app.command("path")
+def path():
+    """Print the store's path (--db, else $NEGTRACK_DB, else the XDG data dir).
+
+    Example:  negtrack db path
+    """
+    from negtrack import db as dbmod
+    from negtrack.cli import SETTINGS
+
+    print(dbmod.resolve_path(SETTINGS.db))
+    return 0
+
+
+@db_app.command("status")
+def status(json_: JsonOpt = False):
+    """Location, size, schema version and counts of the store.
+
+    Example:  negtrack db status --json
+    """
+    from negtrack import dbinfo, output
+    from negtrack.cli import SETTINGS, open_db
+
+    from negtrack import db as dbmod
+
+    info = dbinfo.info(open_db(create=False), dbmod.resolve_path(SETTINGS.db))
+    if json_:
+        output.emit([info], "nl")
+    else:
+        for k, v in info.items():
+            print(f"{k:>16}: {v}")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,148 @@
+"""Listing commands: timeline, status, articles, show, export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from negtrack.commands import CsvOpt, JsonOpt, NlOpt
+
+IssueOpt = Annotated[Optional[list[str]], typer.Option("--issue", "-i", help="Only this issue (repeatable).", show_default=False)]
+ActorOpt = Annotated[Optional[list[str]], typer.Option("--actor", "-a", help="Only this actor (repeatable).", show_default=False)]
+
+TIMELINE_COLUMNS = ["date", "actor", "stance", "issue", "speaker", "evidence", "source"]
+
+
+def timeline(
+    issue: IssueOpt = None,
+    actor: ActorOpt = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Up to this date.")] = None,
+    json_: JsonOpt = False,
+    nl: NlOpt = False,
+    csv_: CsvOpt = False,
+):
+    """Positions in date order: who took which stance on which issue, with the evidence.
+
+    Example:  negtrack timeline --issue nato-expansion --since 2022-01
+    """
+    from negtrack import output, views
+    from negtrack.cli import open_db
+
+    fmt = output.pick_format(json_, nl, csv_)
+    rows = views.timeline(open_db(create=False), issue, actor, since, until)
+    output.emit(rows, fmt, TIMELINE_COLUMNS if fmt == "table" else None, title="timeline")
+    return 0
+
+
+def status(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="As things stood on this date.")] = None,
+    issue: IssueOpt = None,
+    actor: ActorOpt = None,
+    json_: JsonOpt = False,
+    nl: NlOpt = False,
+    csv_: CsvOpt = False,
+):
+    """Each actor's latest stance on each issue, with its date and number of sources.
+
+    Example:  negtrack status --as-of 2022-01-31
+    """
+    from negtrack import output, views
+    from negtrack.cli import open_db
+
+    fmt = output.pick_format(json_, nl, csv_)
+    cells = views.status(open_db(create=False), as_of, issue, actor)
+    if fmt == "table":
+        columns, rows = views.status_matrix(cells)
+        output.table(rows, columns, title="status" + (f" as of {as_of}" if as_of else ""),
+                     stance_columns=())
+    else:
+        output.emit(cells, fmt)
+    return 0
+
+
+def articles(
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Full-text search over titles and text.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many.")] = None,
+    json_: JsonOpt = False,
+    nl: NlOpt = False,
+    csv_: CsvOpt = False,
+):
+    """List stored articles (optionally a full-text search).
+
+    Example:  negtrack articles --search "written response"
+    """
+    from negtrack import output, views
+    from negtrack.cli import open_db
+
+    fmt = output.pick_format(json_, nl, csv_)
+    rows = views.articles(open_db(create=False), search, limit)
+    output.emit(rows, fmt, ["id", "published", "title", "positions", "path"] if fmt == "table" else None,
+                title="articles")
+    return 0
+
+
+def show(
+    article: Annotated[str, typer.Argument(help="Article id, content-hash prefix or path as added.", show_default=False)],
+    json_: JsonOpt = False,
+):
+    """Show one article: metadata, a text excerpt, and its positions with evidence.
+
+    Example:  negtrack show 3
+    """
+    from negtrack import output, views
+    from negtrack.cli import open_db
+
+    data = views.show(open_db(create=False), article)
+    if json_:
+        output.emit([data], "nl")
+        return 0
+    import sys
+
+    for key in ("id", "title", "source", "published", "published_rule", "path", "url", "codebook", "added", "chars"):
+        if data.get(key) is not None:
+            print(f"{key:>15}: {data[key]}")
+    print(f"\n{data['excerpt']}\n")
+    sys.stdout.flush()
+    output.emit(data["positions"], "table",
+                ["id", "date", "actor", "stance", "issue", "speaker", "evidence", "status"], title="positions")
+    return 0
+
+
+def export(
+    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl, json or csv.")] = "jsonl",
+    output_file: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+):
+    """Export every position with its article, in the contract's field names.
+
+    Example:  negtrack export --format jsonl > positions.jsonl
+    """
+    from negtrack import output, store
+    from negtrack.cli import open_db
+    from negtrack.errors import UsageError
+
+    fmts = {"jsonl": "nl", "json": "json", "csv": "csv"}
+    if format_ not in fmts:
+        raise UsageError(f"--format must be one of jsonl, json, csv (got {format_!r})")
+    db = open_db(create=False)
+    rows = store.export_rows(db)
+    if output_file:
+        import os
+
+        tmp = output_file + ".tmp"
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            n = output.emit(rows, fmts[format_], store.EXPORT_FIELDS, stream=f)
+        os.replace(tmp, output_file)  # never leave a half-written export behind
+        output.say(f"exported {n} position(s) to {output_file}")
+    else:
+        output.emit(rows, fmts[format_], store.EXPORT_FIELDS)
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(timeline)
+    app.command()(status)
+    app.command()(articles)
+    app.command()(show)
+    app.command()(export)

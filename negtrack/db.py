@@ -1,0 +1,221 @@
+"""Opening the store, the one write-transaction helper, and the schema migrations.
+
+Design decisions:
+
+* **One way to open the database** (``connect``): WAL journal, a 30 s busy
+  timeout, foreign keys on, and the driver in autocommit mode
+  (``isolation_level=None``) so that *we* say where transactions begin.
+  Readers never block writers under WAL, so ``status`` and ``timeline`` work
+  while cron jobs add articles.
+* **One write helper** (``write``): ``BEGIN IMMEDIATE`` takes the write lock at
+  the start, so two writers queue on the busy timeout instead of one failing
+  with "database is locked" when a deferred read transaction tries to upgrade.
+  sqlite-utils calls made inside it nest as savepoints.
+* **Append-only migrations** with ``sqlite_utils.Migrations``: a new schema
+  change is a new function at the end of this file, never an edit of an old
+  one, so any store made by any earlier negtrack upgrades in place. Migrations
+  run inside ``write`` too, so two processes opening a new store at once do
+  not both try to create it.
+* The path: ``--db`` > ``$NEGTRACK_DB`` > ``$XDG_DATA_HOME/negtrack/negtrack.db``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+from negtrack.errors import StoreError
+
+BUSY_TIMEOUT_S = 30.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "negtrack" / "negtrack.db"
+
+
+def resolve_path(db: str | None) -> Path:
+    """``--db`` > ``NEGTRACK_DB`` > the XDG data dir."""
+    if db:
+        return Path(db)
+    env = os.environ.get("NEGTRACK_DB")
+    return Path(env) if env else default_path()
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a negtrack store")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head != SQLITE_MAGIC:
+            raise StoreError(f"{path}: not an SQLite database (refusing to touch it)")
+
+
+def connect(path: Path, *, create: bool = True):
+    """Open the store as a ``sqlite_utils.Database``, migrated to the current schema.
+
+    ``create=False`` is for read-only commands: a missing store is an error
+    rather than a new empty file.
+    """
+    import sqlite_utils
+
+    path = Path(path)
+    _check_file(path)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no store here yet (run `negtrack add` first, or pass --db)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: cannot create the store's folder: {e.strerror}") from None
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is safe against a crashed or killed process under WAL; it only
+        # risks the last commits on power loss, and makes each add much cheaper.
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: cannot open the store: {e}") from None
+    db = sqlite_utils.Database(conn)
+    try:
+        migrate(db)
+    except sqlite3.OperationalError as e:
+        if "readonly" in str(e) or "read-only" in str(e):
+            raise StoreError(f"{path}: the store is read-only and needs an upgrade") from None
+        raise
+    return db
+
+
+@contextlib.contextmanager
+def write(db):
+    """The one write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def schema_version(db) -> int:
+    return len(MIGRATIONS.applied(db))
+
+
+def migrate(db) -> None:
+    """Apply pending migrations under the write lock (a no-op read when up to date)."""
+    if not MIGRATIONS.pending(db):
+        return
+    with write(db):
+        # Re-check under the lock: another process may have just migrated.
+        if MIGRATIONS.pending(db):
+            MIGRATIONS.apply(db)
+
+
+def _migrations():
+    import sqlite_utils
+
+    return sqlite_utils.Migrations("negtrack")
+
+
+MIGRATIONS = _migrations()
+
+
+# ---------------------------------------------------------------------------
+# Migrations: append only. Never edit one that has shipped.
+# ---------------------------------------------------------------------------
+
+
+@MIGRATIONS(name="m001_initial")
+def m001_initial(db):
+    db.execute(
+        """
+        CREATE TABLE codebooks (
+            name TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            title TEXT,
+            path TEXT,
+            loaded_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE actors (
+            codebook TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT,
+            kind TEXT,
+            PRIMARY KEY (codebook, id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE issues (
+            codebook TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            title TEXT,
+            proposition TEXT,
+            PRIMARY KEY (codebook, slug)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            path TEXT,
+            title TEXT,
+            source TEXT,
+            url TEXT,
+            author TEXT,
+            published TEXT,
+            published_rule TEXT,
+            format TEXT,
+            encoding TEXT,
+            codebook TEXT,
+            codebook_version TEXT,
+            added TEXT NOT NULL,
+            text TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE positions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+            codebook TEXT NOT NULL,
+            codebook_version TEXT,
+            actor TEXT NOT NULL,
+            issue TEXT NOT NULL,
+            stance TEXT NOT NULL,
+            speaker TEXT,
+            target TEXT,
+            date TEXT,
+            date_precision TEXT,
+            date_rule TEXT,
+            evidence TEXT,
+            start INTEGER,
+            "end" INTEGER,
+            confidence REAL,
+            status TEXT NOT NULL DEFAULT 'auto',
+            rule TEXT,
+            created TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX positions_issue_date ON positions (issue, date)")
+    db.execute("CREATE INDEX positions_actor_issue_date ON positions (actor, issue, date)")
+    db.execute("CREATE INDEX positions_article ON positions (article_id)")
+    db.execute("CREATE INDEX positions_created ON positions (created)")
+    db.execute("CREATE INDEX articles_published ON articles (published)")
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")

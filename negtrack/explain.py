@@ -1,0 +1,75 @@
+"""`negtrack explain`: the pipeline's reading of one article, without storing it.
+
+Design: ``explain`` is ``pipeline.extract`` plus presentation. The JSON form is
+a contract (``published``, ``dates`` with ``text/start/end/value/precision``,
+``positions`` with offsets into the article text as read, and ``sentences``
+with what matched and which rule fired), so it can be used to debug a
+codebook from a script.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass
+
+from negtrack.models import CAMEO, Article, Extraction
+
+
+@dataclass
+class Explanation:
+    article: Article
+    extraction: Extraction
+
+
+def explain(article: Article, book) -> Explanation:
+    from negtrack import pipeline
+
+    return Explanation(article, pipeline.extract(article, book))
+
+
+def as_json(report: Explanation) -> dict:
+    ex = report.extraction
+    return {
+        "published": ex.published,
+        "published_rule": report.article.published_rule if report.article.published else None,
+        "title": report.article.title,
+        "dates": [
+            {"text": t.text, "start": t.start, "end": t.end, "value": t.value, "precision": t.precision}
+            for t in ex.dates
+        ],
+        "positions": [dict(asdict(p), cameo=CAMEO.get(p.stance, "")) for p in ex.positions],
+        "sentences": ex.trace,
+    }
+
+
+def print_text(report: Explanation, stream=None) -> None:
+    """Sentence by sentence: the text, what matched, and the positions it gave."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from negtrack.output import STANCE_COLOURS
+
+    console = Console(file=stream or sys.stdout, highlight=False)
+    ex = report.extraction
+    console.print(f"[bold]{escape(report.article.title or report.article.path or '-')}[/bold]")
+    console.print(f"published: {ex.published or 'unknown'}"
+                  + (f" (from {report.article.published_rule})" if report.article.published_rule else ""))
+    console.print(f"dates found: {len(ex.dates)}; positions: {len(ex.positions)}\n")
+    by_sentence: dict[int, list] = {}
+    for p in ex.positions:
+        by_sentence.setdefault(p.start, []).append(p)
+    for entry in ex.trace:
+        if not any(entry.get(k) for k in ("actors", "issues", "stances", "positions", "dates")):
+            continue
+        console.print(f"[dim]{entry.get('start')}–{entry.get('end')}[/dim] {escape(' '.join(str(entry.get('text', '')).split()))}")
+        for key in ("speaker", "actors", "issues", "stances", "dates", "rules", "dropped"):
+            if entry.get(key):
+                console.print(f"    [cyan]{key}[/cyan]: {escape(str(entry[key]))}")
+        for p in entry.get("positions", []) or []:
+            stance = p.get("stance", "") if isinstance(p, dict) else getattr(p, "stance", "")
+            colour = STANCE_COLOURS.get(stance, "")
+            console.print(f"    [bold]→[/bold] [{colour}]{escape(str(p))}[/{colour}]" if colour else f"    → {escape(str(p))}")
+        console.print()
+    if not ex.trace:
+        for p in ex.positions:
+            console.print(f"→ {p.actor} {p.stance} {p.issue} {p.date or ''}: {escape(p.evidence[:120])}")

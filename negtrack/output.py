@@ -1,0 +1,132 @@
+"""The one output layer: every listing goes through ``emit``.
+
+Design decisions:
+
+* Data goes to stdout, messages and progress to stderr (``say``/``warn``), so
+  ``negtrack timeline --json > out.json`` is clean and ``-q`` silences only
+  messages.
+* ``--json`` (one array), ``--nl`` (JSON Lines) and ``--csv`` are the same rows
+  through one serializer: field names are the contract and every format carries
+  the same numbers. Without a flag, a rich table (coloured on a terminal,
+  plain when piped).
+* rich is imported only when a table is actually drawn, so scripts using
+  ``--nl`` and ``negtrack --help`` never pay for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Iterable
+
+FORMATS = ("table", "json", "nl", "csv")
+
+# One colour per stance, used everywhere a stance is drawn (tables, report).
+STANCE_COLOURS = {
+    "demand": "red",
+    "propose": "blue",
+    "accept": "green",
+    "open": "cyan",
+    "reject": "magenta",
+    "no-response": "bright_black",
+    "warn": "yellow",
+    "consult": "bright_blue",
+    "respond": "white",
+}
+
+_state = {"quiet": False}
+
+
+def set_quiet(quiet: bool) -> None:
+    _state["quiet"] = quiet
+
+
+def say(message: str) -> None:
+    """A message for the user (stderr); silent under -q."""
+    if not _state["quiet"]:
+        print(message, file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    """A warning (stderr); shown even under -q, because something was skipped."""
+    print(f"negtrack: warning: {message}", file=sys.stderr)
+
+
+def pick_format(json_: bool = False, nl: bool = False, csv_: bool = False) -> str:
+    chosen = [f for f, on in (("json", json_), ("nl", nl), ("csv", csv_)) if on]
+    if len(chosen) > 1:
+        from negtrack.errors import UsageError
+
+        raise UsageError("choose one of --json, --nl, --csv")
+    return chosen[0] if chosen else "table"
+
+
+def _jsonable(v):
+    return v
+
+
+def emit(rows: Iterable[dict], fmt: str, columns: list[str] | None = None, title: str | None = None,
+         stream=None) -> int:
+    """Write rows in the chosen format; returns how many were written."""
+    out = stream or sys.stdout
+    n = 0
+    if fmt == "nl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+        return n
+    if fmt == "json":
+        out.write("[")
+        for row in rows:
+            out.write(("\n " if n == 0 else ",\n ") + json.dumps(row, ensure_ascii=False, default=str))
+            n += 1
+        out.write("\n]\n" if n else "]\n")
+        return n
+    if fmt == "csv":
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=columns or list(row.keys()), extrasaction="ignore",
+                                        lineterminator="\n")
+                writer.writeheader()
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            n += 1
+        if writer is None and columns:
+            csv.writer(out, lineterminator="\n").writerow(columns)
+        return n
+    rows = list(rows)
+    table(rows, columns or (list(rows[0].keys()) if rows else []), title=title, stream=out)
+    return len(rows)
+
+
+def stance_text(stance: str):
+    from rich.text import Text
+
+    return Text(stance or "", style=STANCE_COLOURS.get(stance, ""))
+
+
+def table(rows: list[dict], columns: list[str], title: str | None = None, stream=None,
+          stance_columns: Iterable[str] = ("stance",)) -> None:
+    """Draw rows as a rich table (colour only on a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream or sys.stdout)
+    if not rows:
+        console.print(f"[dim]{title + ': ' if title else ''}nothing to show[/dim]")
+        return
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    stance_columns = set(stance_columns)
+    for row in rows:
+        cells = []
+        for c in columns:
+            v = row.get(c)
+            if c in stance_columns and isinstance(v, str):
+                cells.append(stance_text(v))
+            else:
+                cells.append("" if v is None else str(v))
+        t.add_row(*cells)
+    console.print(t)

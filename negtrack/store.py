@@ -1,0 +1,191 @@
+"""Writing articles and their positions to the store, and reading them back.
+
+Design decisions:
+
+* An article and all its positions land in one ``BEGIN IMMEDIATE``
+  transaction or not at all: a crash mid-batch leaves every stored article
+  complete.
+* Articles are keyed by the sha256 of their text. Re-adding the same content
+  (from any path) changes nothing; ``add`` reports it as "unchanged".
+* A position's ``uid`` is a hash of the article hash, actor, issue, stance and
+  evidence offsets: stable across runs and stores, so exports are
+  byte-identical after a re-add and analysts' references survive reprocessing.
+* Extraction (CPU work) runs before the transaction opens, so the write lock is
+  held only for the inserts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from negtrack.db import write
+from negtrack.models import CAMEO, Article, Extraction, Position
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def position_uid(article_hash: str, p: Position) -> str:
+    key = "\x1f".join([article_hash, p.actor, p.issue, p.stance, str(p.start), str(p.end), p.date or ""])
+    return "p" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:15]
+
+
+def sync_codebook(db, book) -> None:
+    """Record the codebook, its actors and issues (idempotent; call inside ``write``)."""
+    row = db.execute("SELECT version FROM codebooks WHERE name = ?", [book.name]).fetchone()
+    if row and row[0] == book.version:
+        return
+    db["codebooks"].upsert(
+        {"name": book.name, "version": book.version, "title": book.title, "path": book.path, "loaded_at": now_iso()},
+        pk="name",
+    )
+    db["actors"].upsert_all(
+        [{"codebook": book.name, "id": a.id, "name": a.name, "kind": a.kind} for a in book.actors.values()],
+        pk=("codebook", "id"),
+    )
+    db["issues"].upsert_all(
+        [
+            {"codebook": book.name, "slug": i.slug, "title": i.title, "proposition": i.proposition}
+            for i in book.issues.values()
+        ],
+        pk=("codebook", "slug"),
+    )
+
+
+def find_article_id(db, content_hash: str) -> int | None:
+    row = db.execute("SELECT id FROM articles WHERE hash = ?", [content_hash]).fetchone()
+    return row[0] if row else None
+
+
+def position_rows(article_id: int, article_hash: str, positions: list[Position], book, created: str) -> list[dict]:
+    rows = []
+    seen = set()
+    for p in positions:
+        uid = position_uid(article_hash, p)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        d = asdict(p)
+        d.update(
+            uid=uid,
+            article_id=article_id,
+            codebook=book.name,
+            codebook_version=book.version,
+            created=created,
+        )
+        rows.append(d)
+    return rows
+
+
+def save_article(db, article: Article, extraction: Extraction, book) -> tuple[int, bool]:
+    """Store an article with its positions in one transaction.
+
+    Returns ``(article_id, created)``; ``created`` is False when the same
+    content was already stored (nothing is written then).
+    """
+    h = article.content_hash
+    with write(db):
+        existing = find_article_id(db, h)
+        if existing is not None:
+            return existing, False
+        sync_codebook(db, book)
+        now = now_iso()
+        cur = db.execute(
+            """INSERT INTO articles (hash, path, title, source, url, author, published, published_rule,
+                                     format, encoding, codebook, codebook_version, added, text)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                h,
+                article.path,
+                article.title,
+                article.source,
+                article.url,
+                article.author,
+                extraction.published or article.published,
+                article.published_rule,
+                article.format,
+                article.encoding,
+                book.name,
+                book.version,
+                now,
+                article.text,
+            ],
+        )
+        article_id = cur.lastrowid
+        rows = position_rows(article_id, h, extraction.positions, book, now)
+        if rows:
+            db["positions"].insert_all(rows)
+        return article_id, True
+
+
+def replace_auto_positions(db, article_id: int, article_hash: str, positions: list[Position], book) -> tuple[int, int]:
+    """Re-extraction: swap an article's machine positions, keep analyst work.
+
+    Positions whose status is not ``auto`` are never touched; a re-extracted
+    position with the uid of one an analyst handled is dropped. Returns
+    ``(removed, added)``.
+    """
+    now = now_iso()
+    with write(db):
+        sync_codebook(db, book)
+        kept = {
+            r[0]
+            for r in db.execute(
+                "SELECT uid FROM positions WHERE article_id = ? AND status != 'auto'", [article_id]
+            ).fetchall()
+        }
+        old_auto = {
+            r[0]
+            for r in db.execute(
+                "SELECT uid FROM positions WHERE article_id = ? AND status = 'auto'", [article_id]
+            ).fetchall()
+        }
+        rows = [r for r in position_rows(article_id, article_hash, positions, book, now) if r["uid"] not in kept]
+        new_uids = {r["uid"] for r in rows}
+        gone = old_auto - new_uids
+        for uid in gone:
+            db.execute("DELETE FROM positions WHERE uid = ?", [uid])
+        fresh = [r for r in rows if r["uid"] not in old_auto]
+        # Positions that stay keep their row (and `created`), but take the new fields.
+        for r in rows:
+            if r["uid"] in old_auto:
+                db["positions"].update(
+                    db.execute("SELECT id FROM positions WHERE uid = ?", [r["uid"]]).fetchone()[0],
+                    {k: v for k, v in r.items() if k != "created"},
+                )
+        if fresh:
+            db["positions"].insert_all(fresh)
+        db.execute(
+            "UPDATE articles SET codebook = ?, codebook_version = ? WHERE id = ?",
+            [book.name, book.version, article_id],
+        )
+        return len(gone), len(fresh)
+
+
+EXPORT_SQL = """
+SELECT p.uid AS id, p.actor, p.speaker, p.target, p.issue, p.stance, p.date, p.date_precision,
+       p.evidence, p.start, p."end", p.confidence, p.status,
+       p.article_id, a.path AS article_path, a.title AS article_title, a.published,
+       p.codebook, p.codebook_version, p.date_rule, p.rule
+FROM positions p LEFT JOIN articles a ON a.id = p.article_id
+ORDER BY a.id, p.start, p.actor, p.issue, p.stance, p.uid
+"""
+
+
+def export_rows(db):
+    """Every position with its article, in the contract's field names (a generator)."""
+    cur = db.execute(EXPORT_SQL)
+    cols = [c[0] for c in cur.description]
+    for row in cur:
+        d = dict(zip(cols, row))
+        d["cameo"] = CAMEO.get(d["stance"], "")
+        yield d
+
+EXPORT_FIELDS = [
+    "id", "actor", "speaker", "target", "issue", "stance", "date", "date_precision", "evidence", "start", "end",
+    "confidence", "status", "article_id", "article_path", "article_title", "published", "cameo",
+    "codebook", "codebook_version", "date_rule", "rule",
+]

@@ -1,0 +1,217 @@
+"""Read-side views over the store: timeline, status, articles, show.
+
+Design decisions:
+
+* Each view returns plain dict rows whose keys are the JSON contract; the CLI
+  hands them to ``output.emit`` unchanged, so a table, ``--json``, ``--nl`` and
+  ``--csv`` always carry the same numbers.
+* Partial dates sort honestly as ISO strings: "2022-01" sorts before
+  "2022-01-05" and is shown as "2022-01", never padded into a fake day.
+  Undated positions sort last.
+* Positions an analyst rejected never appear in a view.
+* Filters name unknown issues or actors as errors with the closest matches, so
+  a typo is never a silently empty answer.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from negtrack.errors import NotFoundError, UsageError
+
+VISIBLE = "p.status != 'rejected'"
+
+
+def _known(db, kind: str) -> list[str]:
+    if kind == "issue":
+        return [r[0] for r in db.execute("SELECT DISTINCT slug FROM issues ORDER BY slug")]
+    return [r[0] for r in db.execute("SELECT DISTINCT id FROM actors ORDER BY id")]
+
+
+def check_known(db, kind: str, values: list[str] | None) -> None:
+    """Raise a usage error naming the closest matches for an unknown issue or actor."""
+    if not values:
+        return
+    known = _known(db, kind)
+    for v in values:
+        if v not in known:
+            close = difflib.get_close_matches(v, known, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else (
+                f"; known: {', '.join(known)}" if known else "; the store has none yet")
+            raise UsageError(f"unknown {kind} {v!r}{hint}")
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)."""
+    if value is None:
+        return None
+    from datetime import date
+
+    parts = value.split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            int(parts[0])
+        elif len(parts) == 2:
+            date(int(parts[0]), int(parts[1]), 1)
+        elif len(parts) == 3:
+            date(int(parts[0]), int(parts[1]), int(parts[2]))
+        else:
+            raise ValueError
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return value
+
+
+def _filters(issues, actors, since=None, until=None):
+    where, params = [VISIBLE], []
+    if issues:
+        where.append(f"p.issue IN ({','.join('?' * len(issues))})")
+        params += issues
+    if actors:
+        where.append(f"p.actor IN ({','.join('?' * len(actors))})")
+        params += actors
+    if since:
+        # A partial date overlapping the bound is kept: "2022-01" is on or after "2022-01-15"'s month.
+        where.append("p.date IS NOT NULL AND p.date >= substr(?, 1, length(p.date))")
+        params.append(since)
+    if until:
+        where.append("p.date IS NOT NULL AND substr(p.date, 1, length(?)) <= ?")
+        params += [until, until]
+    return " AND ".join(where), params
+
+
+def snippet(text: str | None, width: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def timeline(db, issues=None, actors=None, since=None, until=None) -> list[dict]:
+    check_known(db, "issue", issues)
+    check_known(db, "actor", actors)
+    where, params = _filters(issues, actors, check_date(since, "--since"), check_date(until, "--until"))
+    sql = f"""
+        SELECT p.uid AS id, p.date, p.date_precision, p.actor, p.stance, p.issue, p.speaker, p.target,
+               p.evidence, p.confidence, p.status, p.article_id,
+               coalesce(a.title, a.path) AS source, a.path AS article_path
+        FROM positions p LEFT JOIN articles a ON a.id = p.article_id
+        WHERE {where}
+        ORDER BY p.date IS NULL, p.date, p.issue, p.actor, p.stance, p.article_id, p.start
+    """
+    rows = []
+    for r in db.query(sql, params):
+        if r["speaker"] == r["actor"]:
+            r["speaker"] = None
+        r["evidence"] = snippet(r["evidence"])
+        rows.append(r)
+    return rows
+
+
+def status(db, as_of=None, issues=None, actors=None) -> list[dict]:
+    """Each actor's latest stance per issue: one row per (issue, actor) cell.
+
+    ``sources`` counts the articles backing that stance on that date; when
+    another stance was reported for the same actor, issue and date,
+    ``disputed`` lists it.
+    """
+    check_known(db, "issue", issues)
+    check_known(db, "actor", actors)
+    where, params = _filters(issues, actors, until=check_date(as_of, "--as-of"))
+    sql = f"""
+        SELECT p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
+        FROM positions p WHERE {where} AND p.date IS NOT NULL
+        ORDER BY p.issue, p.actor, p.date
+    """
+    cells: dict[tuple[str, str], dict] = {}
+    for r in db.query(sql, params):
+        key = (r["issue"], r["actor"])
+        cell = cells.get(key)
+        if cell is None or r["date"] > cell["date"]:
+            cell = cells[key] = {"date": r["date"], "date_precision": r["date_precision"], "stances": {}}
+        if r["date"] == cell["date"]:
+            cell["stances"].setdefault(r["stance"], set()).add(r["article_id"])
+    out = []
+    for (issue, actor), cell in sorted(cells.items()):
+        ranked = sorted(cell["stances"].items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        stance, arts = ranked[0]
+        out.append(
+            {
+                "issue": issue,
+                "actor": actor,
+                "stance": stance,
+                "date": cell["date"],
+                "date_precision": cell["date_precision"],
+                "sources": len(arts),
+                "disputed": [s for s, _ in ranked[1:]],
+            }
+        )
+    return out
+
+
+def status_matrix(cells: list[dict]) -> tuple[list[str], list[dict]]:
+    """Pivot status cells into table rows: one per issue, one column per actor."""
+    actors = sorted({c["actor"] for c in cells})
+    by_issue: dict[str, dict] = {}
+    for c in cells:
+        row = by_issue.setdefault(c["issue"], {"issue": c["issue"]})
+        text = f"{c['stance']} {c['date']}"
+        if c["sources"] > 1:
+            text += f" ({c['sources']})"
+        if c["disputed"]:
+            text += " vs " + ",".join(c["disputed"])
+        row[c["actor"]] = text
+    return ["issue"] + actors, [by_issue[k] for k in sorted(by_issue)]
+
+
+def articles(db, search: str | None = None, limit: int | None = None) -> list[dict]:
+    cols = """a.id, a.published, a.title, a.source, a.path, a.codebook,
+              (SELECT count(*) FROM positions p WHERE p.article_id = a.id AND p.status != 'rejected') AS positions,
+              a.added"""
+    if search:
+        sql = f"""SELECT {cols} FROM articles a JOIN articles_fts f ON f.rowid = a.id
+                  WHERE articles_fts MATCH ? ORDER BY f.rank"""
+        params = [_fts_query(search)]
+    else:
+        sql = f"SELECT {cols} FROM articles a ORDER BY a.published IS NULL, a.published, a.id"
+        params = []
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return list(db.query(sql, params))
+
+
+def _fts_query(text: str) -> str:
+    """User words as FTS5 phrase terms, so punctuation can't be read as FTS syntax."""
+    words = [w.replace('"', '""') for w in text.split()]
+    if not words:
+        raise UsageError("--search needs at least one word")
+    return " ".join(f'"{w}"' for w in words)
+
+
+def find_article(db, ref: str) -> dict:
+    """An article by id, content-hash prefix or path as given."""
+    row = None
+    if ref.isdigit():
+        row = next(db.query("SELECT * FROM articles WHERE id = ?", [int(ref)]), None)
+    if row is None and len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref.lower()):
+        row = next(db.query("SELECT * FROM articles WHERE hash LIKE ?", [ref.lower() + "%"]), None)
+    if row is None:
+        row = next(db.query("SELECT * FROM articles WHERE path = ? ORDER BY id DESC", [ref]), None)
+    if row is None:
+        raise NotFoundError(f"no article {ref!r} in the store (see `negtrack articles`)")
+    return row
+
+
+def show(db, ref: str, excerpt: int = 600) -> dict:
+    a = find_article(db, ref)
+    positions = list(
+        db.query(
+            """SELECT uid AS id, actor, issue, stance, speaker, target, date, date_precision, evidence,
+                      start, "end", confidence, status, rule
+               FROM positions WHERE article_id = ? ORDER BY start, actor, issue""",
+            [a["id"]],
+        )
+    )
+    text = a.pop("text")
+    a["excerpt"] = snippet(text, excerpt)
+    a["chars"] = len(text)
+    a["positions"] = positions
+    return a
