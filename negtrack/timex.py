@@ -1,0 +1,1308 @@
+"""Temporal tagger: find date expressions in news text and give them TimeML values.
+
+Public API
+----------
+``tag(text, published, sentences=None) -> list[Timex]``
+    Every DATE expression, with exact spans (``text[t.start:t.end] == t.text``),
+    sorted by start and non-overlapping.
+``resolve_position_date(timex) -> (date, precision) | None``
+    What a negotiation position may carry: precision day, month or year.
+``find_dateline_date(text) -> "YYYY-MM-DD" | None``
+    The publication date of a dateline at the top of an article.
+
+Design decisions
+----------------
+* Pure regular expressions, compiled once at import; no POS tagger, no model,
+  nothing downloaded.  Each pattern proposes candidate spans; the longest
+  candidates win ("last Friday" over "Friday", "Jan. 27, 2022" over "Jan.")
+  and the survivors are normalised left to right, so that a small amount of
+  document state (the last quarter mentioned) can serve anaphoric phrases
+  such as "a year earlier" or "the year-ago quarter".
+* Values follow TimeML/TIMEX3 as annotated in TimeBank: "1998-02-27",
+  "1998-02", "1998", "1998-W08", "1990-W32-WE" (a weekend), "1998-SU",
+  "1989-Q3", "1990-H1", decades as three digits ("199" for the 1990s),
+  centuries as two ("10" for the 11th century) and the reference values
+  PRESENT_REF / PAST_REF / FUTURE_REF.  Modifiers ("early", "late",
+  "mid-", "the end of") are kept in the span, as TimeBank does, but not in the
+  value (TimeML puts them in a separate ``mod`` attribute).
+* Span conventions follow TimeBank: the article "the" and the relative words
+  "last"/"this"/"next"/"earlier" belong to the expression ("the third
+  quarter", "last year", "earlier this month"); prepositions ("on", "in") do
+  not.
+* Relative expressions are anchored on the publication date.  Underspecified
+  ones (a weekday, a month without a year, a quarter without a year) take
+  their direction from the tense of the clause around them: the nearest tense
+  cue (auxiliary "will", "is going to", "plans to" ... for the future; "said",
+  "was", regular "-ed" forms and a list of irregular past forms for the past)
+  decides.  Past: the latest occurrence on or before publication; future: the
+  first on or after it; no cue: the nearest.  A weekday equal to the
+  publication weekday therefore means the publication day itself, which is how
+  wire copy uses it ("the court ruled Friday" in a Friday story).
+* Without a publication date nothing relative is invented: values stay
+  underspecified ("XXXX-XX-XX", "XXXX-03") with precision "unknown".
+* Ambiguous words need support before they are read as dates: "May" and
+  "March" alone need a preposition or modifier ("in May", "last March");
+  a bare four-digit number is a year only in 1000-2099 and not when it looks
+  like a quantity ("$1990", "1990 shares", "1,990").
+* Date arithmetic uses dateutil's ``relativedelta`` (month ends, leap days),
+  imported inside the functions that need it so that importing this module,
+  and hence starting the CLI, stays cheap.
+* ``tag`` never raises: any internal error on a candidate drops that candidate.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import re
+
+from negtrack.models import Timex
+
+__all__ = ["tag", "resolve_position_date", "find_dateline_date"]
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a couple of": 2, "a couple": 2, "half a": 0,
+}
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+    "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}
+_TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+         "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+
+# ---------------------------------------------------------------------------
+# Regular expressions (compiled once)
+# ---------------------------------------------------------------------------
+
+_MON_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MON_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+# A month token: a full name, or an abbreviation followed by a period.
+_MON = rf"(?:{_MON_FULL}|{_MON_ABBR}\.)"
+# In "Feb 14, 2022" the period may be missing; only accepted before a day number.
+_MON_D = rf"(?:{_MON_FULL}|{_MON_ABBR}\.?)"
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_ORDWORD = (r"(?:(?:twenty|thirty)[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+            r"|thirty|twentieth|thirtieth|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+            r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+            r"|eighteenth|nineteenth)")
+_YEAR4 = r"(?:1[0-9]\d\d|20\d\d)"
+_SPELLED_YEAR = (r"(?:nineteen[\s-]+(?:hundred[\s-]+(?:and[\s-]+)?)?"
+                 r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?"
+                 r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+                 r"|(?:the\s+year\s+)two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)")
+_YEAR = rf"(?:{_YEAR4}(?![\d,.]\d)|{_SPELLED_YEAR})"
+# Modifiers kept in the span but not in the value.
+_MOD = (r"(?:(?:the\s+)?(?:very\s+)?"
+        r"(?:early|earlier|late|later|mid|middle|end|beginning|start|close|turn|dawn|rest|remainder"
+        r"|first\s+half|second\s+half|latter\s+part|early\s+part|first\s+part|last\s+part)"
+        r"(?:\s+of)?(?:\s+|-))")
+_NUMWORD = (r"(?:\d+|a\s+couple\s+of|a\s+couple|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
+            r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+            r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half\s+a|a\s+few|several|many|some|few)")
+
+_F = re.IGNORECASE
+
+_RX = {
+    # 2022-01-27
+    "iso": re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d-])"),
+    # 1/27/2022 (US order, the only one used in English news)
+    "numeric": re.compile(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d{2})(?![\d/])"),
+    # (Friday,) Jan. 27(, 2022) / March eighth
+    "mdy": re.compile(
+        rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON_D})(?:\s+|(?<=\.))(?:the\s+)?"
+        rf"(?P<day>{_DAYNUM}|{_ORDWORD})\b(?!\s*(?:%|percent|per\s+cent|-?(?:year|month|day|week)s?\b))"
+        rf"(?:(?:,\s*|\s+)(?P<year>{_YEAR})\b)?", _F),
+    # (Friday,) 27 January(, 2022) / the 27th of January
+    "dmy": re.compile(
+        rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM}|{_ORDWORD})(?:\s+of)?\s+(?P<mon>{_MON})(?![\w-])"
+        rf"(?:,?\s+(?P<year>{_YEAR})\b)?", _F),
+    # (early) (last) January (2022 | last year)
+    "month": re.compile(
+        rf"(?P<mod>\b{_MOD})?(?:\b(?P<rel>last|this|next|this\s+past|this\s+coming|the\s+past)\s+)?"
+        rf"\b(?P<mon>{_MON})(?![\w-])"
+        rf"(?:(?:,?\s+(?:of\s+)?(?P<year>{_YEAR})\b)|(?:\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b))?", _F),
+    # (the) (late) 1990s / the '90s / the nineties
+    "decade": re.compile(
+        r"(?:\bthe\s+)?(?:\b(?P<mod>early|mid|late)[\s-]+)?"
+        r"(?:\b(?P<dec>1\d\d0|20\d0)'?s\b|(?<!\w)'(?P<dec2>\d0)s\b"
+        r"|\b(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)", _F),
+    # the 11th century / the nineteenth century
+    "century": re.compile(
+        r"(?:\bthe\s+)?(?:\b(?P<mod>early|mid|late)[\s-]+)?\b(?:(?P<n>\d{1,2})(?:st|nd|rd|th)"
+        r"|(?P<w>twenty[\s-]+first|twentieth|nineteenth|eighteenth|seventeenth|sixteenth|fifteenth"
+        r"|fourteenth|thirteenth|twelfth|eleventh|tenth))[\s-]+century\b", _F),
+    # (the end of) (fiscal) 1997 / the year 2000 / nineteen ninety-six
+    "year": re.compile(
+        rf"(?P<mod>\b{_MOD})?(?:\b(?P<fiscal>fiscal|calendar|model)(?:\s+year)?\s+)?(?:\bthe\s+year\s+)?"
+        rf"(?<![\w$#£€¥.,/-])(?P<year>{_YEAR})\b"
+        rf"(?!\s*(?:%|percent|per\s+cent)|'?s\b|-\d|/\d)", _F),
+    # N units ago / a year earlier / two weeks from now
+    "ago": re.compile(
+        rf"\b(?:(?P<approx>about|nearly|almost|some|roughly|around|approximately|more\s+than|less\s+than"
+        rf"|just|only|over|barely|fully|exactly)\s+)?(?P<n>{_NUMWORD})[\s-]+(?P<unit>days?|weeks?|months?|years?|decades?|centuries)"
+        rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|from\s+now|hence)\b", _F),
+    # year-ago / the year-earlier quarter / the comparable year-ago period
+    "yearago": re.compile(
+        r"(?:\bthe\s+)?(?:\b(?:comparable|same|corresponding)\s+)?\b(?P<adj>year-ago|year-earlier|year-before|a-year-ago|year\s+ago|year\s+earlier)"
+        r"(?:\s+(?P<q>(?:(?:first|second|third|fourth)[\s-]+)?(?:fiscal\s+)?(?:quarter|period|month|year)))?\b", _F),
+    # today / late yesterday / tonight
+    "dayword": re.compile(
+        r"\b(?:(?P<mod>early|late|later|earlier)\s+)?(?P<w>today|tonight|yesterday|tomorrow)\b(?!\s*(?:'s\s+)?show)", _F),
+    "daybefore": re.compile(r"\bthe\s+day\s+(?P<w>before\s+yesterday|after\s+tomorrow)\b", _F),
+    # (last) Friday (night) (of next week)
+    "weekday": re.compile(
+        rf"\b(?:(?P<rel>last|this|next|this\s+past|this\s+coming|the\s+previous|the\s+following|early|late)\s+)?"
+        rf"(?P<wd>{_WD})(?:\s+(?P<part>morning|afternoon|evening|night))?"
+        rf"(?:\s+(?:of\s+)?(?P<wrel>last|this|next)\s+week)?\b", _F),
+    # (early) this/last/next week|month|year|quarter|weekend|season ...
+    "relunit": re.compile(
+        rf"(?P<mod>\b{_MOD})?\b(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+coming"
+        r"|the\s+next|the\s+current|the\s+latest|the\s+same|the\s+following|that|last|this|next|current|past|coming|the)"
+        r"\s+(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|season)\b"
+        r"(?!-)", _F),
+    # year-end / month-end
+    "yearend": re.compile(r"(?:\b(?:around|at|by|before|after|since)\s+)?\b(?P<unit>year|month|quarter)[\s-]end\b", _F),
+    # (the) summer of 1994 / winter 1995
+    "season_year": re.compile(
+        rf"(?P<mod>\b{_MOD})?(?:\bthe\s+)?\b(?P<s>spring|summer|fall|autumn|winter)(?:\s+of)?\s+(?P<year>{_YEAR})\b", _F),
+    # the third quarter (of 1990) / third-quarter / 1990's first half / the latest period / Q3
+    "quarter": re.compile(
+        rf"(?:\bthe\s+)?(?:\b(?P<ypos>{_YEAR4}|this\s+year|last\s+year|next\s+year)'s\s+)?"
+        r"(?:\b(?P<adj>fiscal|calendar|latest|current|past|previous|final|last|comparable|most\s+recent|recent|same|just-ended|just\s+ended)\s+)?"
+        r"(?:\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:[\s-]+(?:fiscal|calendar))?[\s-]+)?"
+        r"\b(?P<unit>quarter|period|half)\b(?!-?(?:ly|s))"
+        rf"(?:\s+of\s+(?:fiscal\s+|the\s+)?(?P<year>{_YEAR4}|this\s+year|last\s+year|next\s+year|the\s+year)\b)?", _F),
+    "qshort": re.compile(r"\b(?:(?P<n1>[1-4])Q|Q(?P<n2>[1-4]))(?:\s*(?P<year>" + _YEAR4 + r"))?\b"),
+    # holidays
+    "holiday": re.compile(
+        rf"\b(?:(?P<rel>last|this|next)\s+)?(?P<h>christmas\s+eve|christmas\s+day|christmas|thanksgiving(?:\s+day)?"
+        r"|new\s+year's\s+(?:day|eve)|halloween|independence\s+day|valentine's\s+day|boxing\s+day"
+        rf"|labor\s+day|memorial\s+day|easter(?:\s+sunday)?)(?:,?\s+(?P<year>{_YEAR4})\b)?", _F),
+    # reference expressions
+    "ref": re.compile(
+        r"\b(?P<w>now|nowadays|currently|current|recently|recent|previously|formerly|soon"
+        r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
+        r"|future|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
+        r"|recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
+        r"|the\s+(?:past|last|previous)\s+(?:few|several|couple\s+of)\s+(?:days|weeks|months|years|quarters|decades)"
+        r"|the\s+(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|years|decades)"
+        r"|future\s+(?:years|quarters|months|periods))\b(?!-)", _F),
+}
+
+# Capitalised forms required for tokens that are also common words.
+_CAP_MONTH = re.compile(r"[A-Z]")
+
+# Words after a bare number that mark it as a quantity, not a year.
+_QUANTITY_AFTER = re.compile(
+    r"\s*(?:-|\s)?(?:shares|people|persons|employees|workers|troops|soldiers|jobs|units|tons|tonnes|barrels|"
+    r"acres|miles|kilometers|km|feet|meters|metres|points|votes|cars|vehicles|homes|houses|students|"
+    r"members|delegates|copies|cases|deaths|dead|cents|dollars|yen|marks|francs|pounds|euros|"
+    r"words|pages|rooms|beds|seats|flights|ships|planes|aircraft|guns|missiles|"
+    r"contracts|stores|outlets|companies|firms|banks|children|women|men|refugees|prisoners|others|"
+    r"to\s+\d|and\s+\d{1,3}\b|or\s+\d{1,3}\b|of\s+the\s+\d|hours|minutes|seconds|times|a\s+share)\b", re.IGNORECASE)
+_QUANTITY_BEFORE = re.compile(
+    r"(?:\b(?:about|nearly|almost|some|roughly|approximately|more\s+than|less\s+than|fewer\s+than|over|under|"
+    r"up\s+to|at\s+least|at\s+most|only|just|total(?:ed|ing)?|of|rose|fell|dropped|climbed|gained|lost|"
+    r"closed\s+at|to|from|No\.|number|Nos?\.|index|at|by)\s+)$", re.IGNORECASE)
+_YEAR_PREP = re.compile(
+    r"(?:\b(?:in|since|by|of|from|until|till|before|after|during|through|throughout|for|between|and|to|"
+    r"early|late|mid|fiscal|year|summer|winter|spring|fall|autumn|circa|around|about|'s|the)\s*|-)$",
+    re.IGNORECASE)
+
+# Tense cues.  Future auxiliaries and phrases; past forms.  The nearest cue to
+# the expression inside its sentence decides its direction.
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|'ll|going\s+to|plans?\s+to|planning\s+to|intends?\s+to|intending\s+to|"
+    r"is\s+expected\s+to|are\s+expected\s+to|expects?\s+to|is\s+due|are\s+due|due\s+to\s+(?=\w+\s)(?!the\b|a\b|an\b|its\b|his\b|her\b|their\b)|"
+    r"scheduled|set\s+to|is\s+to|are\s+to|hopes?\s+to|aims?\s+to|would|upcoming|next|coming|"
+    r"tomorrow|later\s+this|until|till|by\s+then|payable|expires?|expiring|effective|starting|beginning)\b",
+    re.IGNORECASE)
+_PAST_CUE = re.compile(
+    r"\b(?:was|were|had|did|didn't|wasn't|weren't|hadn't|said|told|met|made|went|came|took|gave|left|began|saw|"
+    r"held|sold|bought|fell|rose|won|lost|paid|got|found|thought|knew|became|brought|spoke|wrote|ran|"
+    r"chose|drew|kept|led|meant|sent|spent|stood|struck|taught|felt|fought|flew|grew|hung|laid|lay|"
+    r"overtook|rang|sank|shot|slid|sought|stole|swore|threw|took|understood|woke|wore|withdrew|"
+    r"broke|built|caught|dealt|fled|forgot|heard|hit|hurt|let|lent|lit|quit|rode|said|sat|shut|slept|"
+    r"ago|yesterday|last|earlier|previously|recently|"
+    r"(?<!\bbe\s)(?<!\bis\s)(?<!\bare\s)(?<!\bto\s)(?<!\bbeen\s)[a-z]{2,}(?:ed|ied))\b")
+_NOT_PAST_ED = frozenset(
+    "need indeed hundred united speed proceed exceed succeed feed seed breed bleed shed red bed wed fed "
+    "led embed tweed reed greed steed weed creed based related limited concerned interested "
+    "supposed prepared expected scheduled planned proposed detailed advanced required "
+    "unexpected unprecedented unlimited unrelated alleged armed".split())
+_CLAUSE_BREAK = re.compile(r"[;:\"“”]|''|``| -- |—|–")
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+
+
+def _parse_published(published):
+    if not published or not isinstance(published, str):
+        return None
+    m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", published)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _iso_week(d):
+    y, w, _ = d.isocalendar()
+    return "%04d-W%02d" % (y, w)
+
+
+def _weekend(d):
+    """Value of the weekend of the ISO week containing day d."""
+    return _iso_week(d) + "-WE"
+
+
+def _shift(d, **kw):
+    from dateutil.relativedelta import relativedelta  # lazy: keep import of the CLI fast
+
+    return d + relativedelta(**kw)
+
+
+def _month_num(tok):
+    return _MONTHS.get(tok.lower().rstrip("."))
+
+
+def _is_cap(tok):
+    return bool(tok) and tok[0].isupper()
+
+
+def _day_num(tok):
+    tok = tok.lower().strip()
+    if tok[:1].isdigit():
+        return int(re.match(r"\d+", tok).group(0))
+    tok = re.sub(r"[\s-]+", " ", tok)
+    parts = tok.split(" ")
+    if len(parts) == 2:
+        return _TENS.get(parts[0], 0) + _ORDINALS.get(parts[1], 0)
+    return _ORDINALS.get(tok, {"thirty": 30}.get(tok))
+
+
+def _year_num(tok):
+    """Digits or spelled year ("nineteen ninety-six", "the year two thousand")."""
+    tok = tok.lower().strip()
+    if tok.isdigit():
+        return int(tok)
+    words = re.sub(r"[\s-]+", " ", tok).replace("the year ", "").replace(" and ", " ").split(" ")
+    words = [w for w in words if w not in ("hundred",)]
+    if words[:2] == ["two", "thousand"]:
+        rest = words[2:]
+        if not rest:
+            return 2000
+        return 2000 + (_ONES.get(rest[0]) or _TEENS.get(rest[0]) or (10 if rest[0] == "ten" else 0))
+    if words and words[0] == "nineteen":
+        rest = words[1:]
+        if not rest:
+            return None
+        if rest[0] in _TEENS or rest[0] == "ten":
+            return 1900 + (_TEENS.get(rest[0]) or 10)
+        v = _TENS.get(rest[0], 0)
+        if len(rest) > 1:
+            v += _ONES.get(rest[1], 0)
+        return 1900 + v
+    return None
+
+
+def _num(tok):
+    tok = re.sub(r"\s+", " ", tok.lower())
+    if tok.isdigit():
+        return int(tok)
+    return _NUMBERS.get(tok)
+
+
+def _valid(y, m, d):
+    try:
+        _dt.date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+def _precision(value):
+    if value.endswith("_REF"):
+        return "ref"
+    if "X" in value:
+        return "unknown"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value):
+        return "day"
+    if re.fullmatch(r"\d{4}-W\d{2}(-WE)?", value):
+        return "week"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
+        return "season"
+    if re.fullmatch(r"\d{4}-[QH]\d", value):
+        return "quarter"
+    if re.fullmatch(r"\d{4}", value):
+        return "year"
+    if re.fullmatch(r"\d{3}", value):
+        return "decade"
+    if re.fullmatch(r"\d{2}", value):
+        return "century"
+    return "unknown"
+
+
+# ---------------------------------------------------------------------------
+# Tense
+# ---------------------------------------------------------------------------
+
+
+class _Ctx:
+    """Per-call state: text, anchor, sentences, tense cache, document memory."""
+
+    __slots__ = ("text", "dct", "sents", "starts", "cues", "last_quarter")
+
+    def __init__(self, text, dct, sentences):
+        self.text = text
+        self.dct = dct
+        self.sents = sentences
+        self.starts = [s for s, _ in sentences]
+        self.cues = {}
+        self.last_quarter = None  # (year, q) of the last quarter mentioned
+
+    def sentence_of(self, pos):
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0:
+            return 0, min(len(self.text), 400), -1
+        s, e = self.sents[i]
+        if pos >= e:  # between sentences: use a window
+            return max(0, pos - 200), min(len(self.text), pos + 200), -2 - pos
+        return s, e, i
+
+    def tense(self, start, end):
+        """'past', 'future' or None from the nearest tense cue in the sentence."""
+        s, e, key = self.sentence_of(start)
+        cues = self.cues.get(key)
+        if cues is None:
+            seg = self.text[s:e]
+            cues = []
+            for m in _FUTURE_CUE.finditer(seg):
+                cues.append((s + m.start(), s + m.end(), "future"))
+            for m in _PAST_CUE.finditer(seg):
+                w = m.group(0).lower()
+                if w in _NOT_PAST_ED:
+                    continue
+                cues.append((s + m.start(), s + m.end(), "past"))
+            breaks = [s + m.start() for m in _CLAUSE_BREAK.finditer(seg)]
+            cues = (cues, breaks)
+            self.cues[key] = cues
+        cues, breaks = cues
+        best = None
+        for cs, ce, kind in cues:
+            if cs < end and ce > start:
+                continue  # a cue inside the expression itself ("last", "next")
+            if ce <= start:
+                dist = start - ce
+                lo, hi = ce, start
+            else:
+                dist = cs - end
+                lo, hi = end, cs
+            # The preceding verb usually governs the adverbial; a clause
+            # boundary in between makes the cue much less relevant.
+            if cs >= end:
+                dist += 8
+            if any(lo <= b < hi for b in breaks):
+                dist += 400
+            if best is None or dist < best[0]:
+                best = (dist, kind)
+        return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------
+# Resolution helpers (anchor = publication date)
+# ---------------------------------------------------------------------------
+
+
+def _resolve_month(ctx, month, tense, start, end):
+    """Year for a month named without one."""
+    dct = ctx.dct
+    if dct is None:
+        return None
+    if tense is None:
+        tense = ctx.tense(start, end)
+    y = dct.year
+    if tense == "past":
+        return y if month <= dct.month else y - 1
+    if tense == "future":
+        return y if month >= dct.month else y + 1
+    # nearest
+    diff = month - dct.month
+    if diff > 6:
+        return y - 1
+    if diff < -6:
+        return y + 1
+    return y
+
+
+def _resolve_month_day(ctx, month, day, start, end):
+    dct = ctx.dct
+    if dct is None:
+        return None
+    tense = ctx.tense(start, end)
+    cands = []
+    for y in (dct.year - 1, dct.year, dct.year + 1):
+        if _valid(y, month, day):
+            cands.append(_dt.date(y, month, day))
+    if not cands:
+        return None
+    if tense == "past":
+        c = [d for d in cands if d <= dct]
+        if c:
+            return max(c)
+    elif tense == "future":
+        c = [d for d in cands if d >= dct]
+        if c:
+            return min(c)
+    return min(cands, key=lambda d: (abs((d - dct).days), d > dct))
+
+
+def _resolve_weekday(ctx, wd, rel, start, end):
+    dct = ctx.dct
+    if dct is None:
+        return None
+    back = (dct.weekday() - wd) % 7  # days back to the latest such weekday (0 = today)
+    fwd = (wd - dct.weekday()) % 7
+    rel = (rel or "").lower().split()
+    if rel and rel[0] == "last" or rel[-1:] == ["past"] or rel[-1:] == ["previous"]:
+        return dct - _dt.timedelta(days=back or 7)
+    if rel and rel[0] == "next" or rel[-1:] == ["coming"] or rel[-1:] == ["following"]:
+        return dct + _dt.timedelta(days=fwd or 7)
+    if rel and rel[0] == "this":
+        return dct + _dt.timedelta(days=fwd) if fwd <= 3 else dct - _dt.timedelta(days=back)
+    tense = ctx.tense(start, end)
+    if tense == "past":
+        return dct - _dt.timedelta(days=back)
+    if tense == "future":
+        return dct + _dt.timedelta(days=fwd)
+    return dct - _dt.timedelta(days=back) if back <= fwd else dct + _dt.timedelta(days=fwd)
+
+
+def _quarter_of(d):
+    return (d.month - 1) // 3 + 1
+
+
+def _prev_quarter(d):
+    q = _quarter_of(d)
+    return (d.year, q - 1) if q > 1 else (d.year - 1, 4)
+
+
+# ---------------------------------------------------------------------------
+# Normalisers: each returns (value, rule) or None to reject the candidate
+# ---------------------------------------------------------------------------
+
+
+def _n_iso(m, ctx):
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not _valid(y, mo, d):
+        return None
+    return "%04d-%02d-%02d" % (y, mo, d), "iso"
+
+
+def _n_numeric(m, ctx):
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if len(m["y"]) == 2:
+        y += 1900 if y >= 50 else 2000
+    if not _valid(y, mo, d):
+        return None
+    return "%04d-%02d-%02d" % (y, mo, d), "numeric"
+
+
+def _month_ok(m, ctx, strong):
+    """Is the month token a month (not the modal "may" or the verb "march")?"""
+    tok = m["mon"]
+    if not _is_cap(tok):
+        return False
+    if strong:
+        return True
+    low = tok.lower()
+    if low in ("may", "march") or low.startswith(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec")) and len(low) <= 5:
+        # needs a preposition or a modifier in front of it
+        if m.group("mod") or m.group("rel"):
+            return True
+        before = ctx.text[max(0, m.start("mon") - 12):m.start("mon")].lower()
+        return bool(re.search(r"\b(?:in|since|until|till|by|from|through|during|before|after|of|to|and|or|early|late|mid|last|this|next)\s+$", before))
+    return True
+
+
+def _n_mdy(m, ctx):
+    if not _is_cap(m["mon"]):
+        return None
+    if m["wd"] and not _is_cap(m["wd"]):
+        return None
+    mon = _month_num(m["mon"])
+    day = _day_num(m["day"])
+    if not mon or not day:
+        return None
+    if m["mon"].lower() in ("may", "march") and m["day"].isdigit() is False and not m["day"][:1].isdigit():
+        # "May first" is fine, but "March second" could be a verb phrase: accept only ordinals ≤ 31
+        pass
+    if m["year"]:
+        y = _year_num(m["year"])
+        if y is None or not _valid(y, mon, day):
+            return None
+        return "%04d-%02d-%02d" % (y, mon, day), "month-day-year"
+    if ctx.dct is None:
+        return "XXXX-%02d-%02d" % (mon, day), "month-day"
+    d = _resolve_month_day(ctx, mon, day, m.start(), m.end())
+    if d is None:
+        return None
+    return d.isoformat(), "month-day"
+
+
+_n_dmy = _n_mdy
+
+
+def _n_month(m, ctx):
+    if not _month_ok(m, ctx, strong=bool(m["year"] or m["yrel"])):
+        return None
+    mon = _month_num(m["mon"])
+    if m["year"]:
+        y = _year_num(m["year"])
+        if y is None:
+            return None
+        return "%04d-%02d" % (y, mon), "month-year"
+    dct = ctx.dct
+    rel = (m["rel"] or "").lower().split()
+    if dct is None:
+        return "XXXX-%02d" % mon, "month"
+    if m["yrel"]:
+        y = dct.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()]
+        return "%04d-%02d" % (y, mon), "month-rel-year"
+    if rel:
+        if rel[0] == "last" or rel[-1] == "past":
+            y = dct.year if mon < dct.month else dct.year - 1
+        elif rel[0] == "next" or rel[-1] == "coming":
+            y = dct.year if mon > dct.month else dct.year + 1
+        else:  # this
+            y = dct.year
+        return "%04d-%02d" % (y, mon), "month-rel"
+    y = _resolve_month(ctx, mon, None, m.start(), m.end())
+    return "%04d-%02d" % (y, mon), "month"
+
+
+def _n_decade(m, ctx):
+    if m["dec"]:
+        return m["dec"][:3], "decade"
+    if m["dec2"]:
+        return "19" + m["dec2"][0], "decade"
+    if m["decw"]:
+        return "19%d" % _DECADE_WORDS[m["decw"].lower()], "decade"
+    return None
+
+
+def _n_century(m, ctx):
+    if m["n"]:
+        n = int(m["n"])
+    else:
+        w = re.sub(r"[\s-]+", " ", m["w"].lower())
+        n = 21 if w == "twenty first" else _ORDINALS.get(w)
+    if not n or n > 21:
+        return None
+    return "%02d" % (n - 1), "century"
+
+
+def _n_year(m, ctx):
+    y = _year_num(m["year"])
+    if y is None:
+        return None
+    tok = m["year"]
+    if tok.isdigit():
+        strong = bool(m["mod"] or m["fiscal"]) or m.group(0).lower().startswith("the year")
+        before = ctx.text[max(0, m.start("year") - 25):m.start("year")]
+        after = ctx.text[m.end("year"):m.end("year") + 30]
+        if not strong:
+            if _QUANTITY_AFTER.match(after):
+                return None
+            if y < 1900 or y > 2050:
+                # old years only after a clear preposition ("in 1789")
+                if not _YEAR_PREP.search(before):
+                    return None
+            if _QUANTITY_BEFORE.search(before) and not _YEAR_PREP.search(before[-8:]):
+                return None
+            # "1990 to 1995" is fine; "$1,990" is excluded by the lookbehind.
+    return "%04d" % y, "year"
+
+
+_UNIT_NORM = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+              "months": "month", "year": "year", "years": "year", "decade": "decade",
+              "decades": "decade", "centuries": "century", "century": "century"}
+
+
+def _n_ago(m, ctx):
+    unit = _UNIT_NORM[m["unit"].lower()]
+    n_tok = re.sub(r"\s+", " ", m["n"].lower())
+    direction = m["dir"].lower()
+    future = direction.startswith(("from", "hence"))
+    if n_tok in ("a few", "several", "many", "some", "few"):
+        return ("FUTURE_REF" if future else "PAST_REF"), "ago-vague"
+    n = _num(n_tok)
+    if n is None or n > 3000:
+        return None
+    dct = ctx.dct
+    if n == 0:  # half a year
+        return None
+    if direction == "earlier" and unit == "year" and n == 1 and ctx.last_quarter:
+        y, q = ctx.last_quarter
+        return "%04d-Q%d" % (y - 1, q), "year-earlier-quarter"
+    if direction == "ago" and unit == "year" and n == 1 and ctx.last_quarter and dct is not None \
+            and ctx.last_quarter[0] == dct.year:
+        y, q = ctx.last_quarter
+        return "%04d-Q%d" % (y - 1, q), "year-ago-quarter"
+    if dct is None:
+        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX",
+                "decade": "XXX", "century": "XX"}[unit], "ago"
+    sign = 1 if future else -1
+    if unit == "day":
+        return (dct + _dt.timedelta(days=sign * n)).isoformat(), "ago"
+    if unit == "week":
+        return _iso_week(dct + _dt.timedelta(weeks=sign * n)), "ago"
+    if unit == "month":
+        d = _shift(dct, months=sign * n)
+        return "%04d-%02d" % (d.year, d.month), "ago"
+    if unit == "year":
+        return "%04d" % (dct.year + sign * n), "ago"
+    if unit == "decade":
+        return "%04d" % (dct.year + sign * 10 * n), "ago"
+    return "%04d" % (dct.year + sign * 100 * n), "ago"
+
+
+def _n_yearago(m, ctx):
+    dct = ctx.dct
+    q = (m["q"] or "").lower()
+    ordm = re.match(r"(first|second|third|fourth)", q)
+    if ordm:
+        qn = _ORDINALS[ordm.group(1)]
+        base_year = ctx.last_quarter[0] if ctx.last_quarter else (dct.year if dct else None)
+        if base_year is None:
+            return "XXXX-Q%d" % qn, "year-ago-quarter"
+        return "%04d-Q%d" % (base_year - 1, qn), "year-ago-quarter"
+    if ctx.last_quarter and ("quarter" in q or "period" in q or not q):
+        y, qq = ctx.last_quarter
+        if "quarter" in q or "period" in q or m["adj"].lower().startswith("year-") or dct is None or y == dct.year:
+            return "%04d-Q%d" % (y - 1, qq), "year-ago-quarter"
+    if "quarter" in q:
+        if dct is None:
+            return "XXXX-QX", "year-ago-quarter"
+        y, qq = _prev_quarter(dct)
+        return "%04d-Q%d" % (y - 1, qq), "year-ago-quarter"
+    if dct is None:
+        return "XXXX", "year-ago"
+    return "%04d" % (dct.year - 1), "year-ago"
+
+
+def _n_dayword(m, ctx):
+    w = m["w"].lower()
+    dct = ctx.dct
+    if dct is None:
+        return "XXXX-XX-XX", "dayword"
+    off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+    return (dct + _dt.timedelta(days=off)).isoformat(), "dayword"
+
+
+def _n_daybefore(m, ctx):
+    dct = ctx.dct
+    if dct is None:
+        return "XXXX-XX-XX", "dayword"
+    off = -2 if m["w"].lower().startswith("before") else 2
+    return (dct + _dt.timedelta(days=off)).isoformat(), "dayword"
+
+
+def _n_weekday(m, ctx):
+    if not _is_cap(m["wd"]):
+        return None
+    wd = _WEEKDAYS[m["wd"].lower()]
+    dct = ctx.dct
+    if dct is None:
+        return "XXXX-XX-XX", "weekday"
+    rel = m["rel"]
+    if rel and rel.lower() in ("early", "late"):
+        rel = None
+    if m["wrel"]:
+        monday = dct - _dt.timedelta(days=dct.weekday())
+        monday += _dt.timedelta(weeks={"last": -1, "this": 0, "next": 1}[m["wrel"].lower()])
+        return (monday + _dt.timedelta(days=wd)).isoformat(), "weekday-week"
+    d = _resolve_weekday(ctx, wd, rel, m.start(), m.end())
+    return d.isoformat(), "weekday"
+
+
+_REL_OFFSET = {
+    "last": -1, "the last": -1, "the past": -1, "the previous": -1, "this past": -1, "past": -1,
+    "next": 1, "the next": 1, "the coming": 1, "this coming": 1, "coming": 1,
+    "this": 0, "the current": 0, "current": 0, "the": 0, "the latest": None,
+}
+
+
+def _n_relunit(m, ctx):
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["unit"].lower()
+    mod = (m["mod"] or "").lower()
+    if rel in ("that", "the same", "the following"):
+        return None  # anaphoric: the anchor is not the publication date
+    if rel == "the" and unit in ("week", "month", "decade", "century", "season", "quarter"):
+        if unit == "quarter":
+            return None  # handled by the quarter rule ("the quarter")
+        if not mod or unit in ("decade", "century"):
+            return None  # "the week" alone is anaphoric
+    if rel == "the" and unit in ("spring", "summer", "fall", "autumn", "winter") and not mod:
+        return None
+    if unit == "season":
+        return None
+    if unit == "quarter" and rel not in ("the",):
+        return None  # handled by the quarter rule
+    off = _REL_OFFSET.get(rel)
+    if off is None:
+        return None
+    dct = ctx.dct
+    if rel in ("the past", "the last", "the next", "the coming") and unit in ("week", "month", "year", "decade", "century") and not mod:
+        # "the past year": TimeBank gives the previous calendar unit for
+        # "the past year"/"the last decade"; as a duration it is also DATE-ish.
+        pass
+    if dct is None:
+        v = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX", "year": "XXXX",
+             "decade": "XXX", "century": "XX"}.get(unit, "XXXX")
+        return v, "rel-" + unit
+    if unit == "week":
+        return _iso_week(dct + _dt.timedelta(weeks=off)), "rel-week"
+    if unit == "weekend":
+        if off == 0:
+            # "this weekend": the coming one, or the one just past when the
+            # clause is in the past tense (or the article is from a Monday).
+            tense = ctx.tense(m.start(), m.end())
+            if tense == "past" and dct.weekday() < 5:
+                return _weekend(dct - _dt.timedelta(weeks=1)), "rel-weekend"
+            return _weekend(dct), "rel-weekend"
+        if rel == "the":
+            tense = ctx.tense(m.start(), m.end())
+            if dct.weekday() >= 5:
+                return _weekend(dct), "the-weekend"
+            if tense == "future":
+                return _weekend(dct), "the-weekend"
+            return _weekend(dct - _dt.timedelta(weeks=1)), "the-weekend"
+        base = dct if dct.weekday() < 5 else dct  # weekend of the current ISO week
+        if off < 0:
+            return _weekend(base - _dt.timedelta(weeks=1) if dct.weekday() < 5 else base - _dt.timedelta(weeks=1)), "rel-weekend"
+        return _weekend(base + _dt.timedelta(weeks=1) if dct.weekday() >= 5 else base), "rel-weekend"
+    if unit == "month":
+        d = _shift(dct, months=off)
+        return "%04d-%02d" % (d.year, d.month), "rel-month"
+    if unit == "year":
+        return "%04d" % (dct.year + off), "rel-year"
+    if unit == "quarter":  # "the end of the quarter"
+        return "%04d-Q%d" % (dct.year, _quarter_of(dct)), "rel-quarter"
+    if unit == "decade":
+        if off == 0:
+            return "%03d" % (dct.year // 10), "rel-decade"
+        return "%03d" % (dct.year // 10 + off), "rel-decade"
+    if unit == "century":
+        return "%02d" % (dct.year // 100 + off), "rel-century"
+    # seasons
+    code = _SEASONS[unit]
+    y = dct.year
+    m_now = dct.month
+    cur = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU"}.get(m_now, "FA")
+    order = ["WI", "SP", "SU", "FA"]
+    if off == 0:
+        if code == "WI" and m_now == 12:
+            y = dct.year  # "this winter" in December: the winter starting now
+        return "%04d-%s" % (y, code), "rel-season"
+    if off < 0:
+        # the latest such season that has ended (or is current when "this past")
+        if order.index(code) < order.index(cur) or (rel == "this past" and code == cur):
+            return "%04d-%s" % (y, code), "rel-season"
+        return "%04d-%s" % (y - 1, code), "rel-season"
+    if order.index(code) > order.index(cur):
+        return "%04d-%s" % (y, code), "rel-season"
+    return "%04d-%s" % (y + 1, code), "rel-season"
+
+
+def _n_yearend(m, ctx):
+    dct = ctx.dct
+    unit = m["unit"].lower()
+    if dct is None:
+        return None
+    if unit == "year":
+        tense = ctx.tense(m.start(), m.end())
+        if tense == "past" and dct.month < 6:
+            return "%04d" % (dct.year - 1), "year-end"
+        return "%04d" % dct.year, "year-end"
+    if unit == "month":
+        return "%04d-%02d" % (dct.year, dct.month), "month-end"
+    return "%04d-Q%d" % (dct.year, _quarter_of(dct)), "quarter-end"
+
+
+def _n_season_year(m, ctx):
+    y = _year_num(m["year"])
+    if y is None:
+        return None
+    return "%04d-%s" % (y, _SEASONS[m["s"].lower()]), "season-year"
+
+
+def _rel_year(tok, dct):
+    tok = re.sub(r"\s+", " ", tok.lower())
+    if tok.isdigit():
+        return int(tok)
+    if dct is None:
+        return None
+    return dct.year + {"last year": -1, "this year": 0, "next year": 1, "the year": 0}.get(tok, 0)
+
+
+def _n_quarter(m, ctx):
+    unit = m["unit"].lower()
+    adj = re.sub(r"\s+", " ", (m["adj"] or "").lower())
+    ordw = (m["ord"] or "").lower()
+    has_the = m.group(0).lower().startswith("the")
+    dct = ctx.dct
+    yr_tok = m["year"] or m["ypos"]
+    if unit == "half":
+        if not ordw or _ORDINALS[ordw] > 2:
+            return None
+        n = _ORDINALS[ordw]
+        if yr_tok:
+            y = _rel_year(yr_tok, dct)
+        elif dct is not None:
+            y = dct.year
+            if n == 2 and dct.month <= 6 and ctx.tense(m.start(), m.end()) == "past":
+                y -= 1
+        else:
+            y = None
+        if y is None:
+            return "XXXX-H%d" % n, "half"
+        return "%04d-H%d" % (y, n), "half"
+    if unit == "period":
+        if ordw or yr_tok or adj not in ("latest", "most recent", "comparable", "just-ended", "just ended"):
+            return None
+    if ordw:
+        q = _ORDINALS[ordw]
+        if yr_tok:
+            y = _rel_year(yr_tok, dct)
+        elif dct is None:
+            y = None
+        else:
+            cur = _quarter_of(dct)
+            tense = ctx.tense(m.start(), m.end())
+            y = dct.year
+            if q > cur and tense == "past":
+                y -= 1
+            elif cur == 1 and q == 4 and tense != "future":
+                y -= 1
+            elif q < cur and tense == "future" and adj not in ("fiscal",) and cur - q >= 2:
+                y += 1
+        if y is None:
+            return "XXXX-Q%d" % q, "quarter"
+        ctx.last_quarter = (y, q)
+        return "%04d-Q%d" % (y, q), "quarter"
+    # no ordinal: "the quarter", "the latest quarter", "the current quarter", "the latest period"
+    if not has_the and not adj:
+        return None
+    if yr_tok:
+        return None
+    if dct is None:
+        return "XXXX-QX", "quarter"
+    if adj == "current":
+        y, q = dct.year, _quarter_of(dct)
+    elif adj in ("past", "previous", "last") and unit == "quarter":
+        y, q = _prev_quarter(dct)
+    elif adj in ("fiscal", "calendar", "same", "final", "recent"):
+        return None
+    else:
+        y, q = ctx.last_quarter or _prev_quarter(dct)
+    ctx.last_quarter = (y, q)
+    return "%04d-Q%d" % (y, q), "quarter-ref"
+
+
+def _n_qshort(m, ctx):
+    q = int(m["n1"] or m["n2"])
+    if m["year"]:
+        y = int(m["year"])
+    elif ctx.dct is not None:
+        y = ctx.dct.year
+    else:
+        return "XXXX-Q%d" % q, "quarter"
+    ctx.last_quarter = (y, q)
+    return "%04d-Q%d" % (y, q), "quarter"
+
+
+def _easter(y):
+    from dateutil.easter import easter  # lazy, as relativedelta
+
+    return easter(y)
+
+
+def _holiday_date(name, y):
+    name = re.sub(r"\s+", " ", name.lower())
+    if name.startswith("christmas eve"):
+        return _dt.date(y, 12, 24)
+    if name.startswith("christmas"):
+        return _dt.date(y, 12, 25)
+    if name.startswith("new year's eve"):
+        return _dt.date(y, 12, 31)
+    if name.startswith("new year's"):
+        return _dt.date(y, 1, 1)
+    if name == "halloween":
+        return _dt.date(y, 10, 31)
+    if name == "independence day":
+        return _dt.date(y, 7, 4)
+    if name == "valentine's day":
+        return _dt.date(y, 2, 14)
+    if name == "boxing day":
+        return _dt.date(y, 12, 26)
+    if name.startswith("thanksgiving"):  # fourth Thursday of November (US)
+        d = _dt.date(y, 11, 1)
+        d += _dt.timedelta(days=(3 - d.weekday()) % 7)
+        return d + _dt.timedelta(weeks=3)
+    if name == "labor day":  # first Monday of September
+        d = _dt.date(y, 9, 1)
+        return d + _dt.timedelta(days=(0 - d.weekday()) % 7)
+    if name == "memorial day":  # last Monday of May
+        d = _dt.date(y, 5, 31)
+        return d - _dt.timedelta(days=d.weekday())
+    if name.startswith("easter"):
+        return _easter(y)
+    return None
+
+
+def _n_holiday(m, ctx):
+    if not _is_cap(m["h"]):
+        return None
+    name = m["h"]
+    dct = ctx.dct
+    if m["year"]:
+        d = _holiday_date(name, int(m["year"]))
+        return d.isoformat(), "holiday"
+    if dct is None:
+        return "XXXX-XX-XX", "holiday"
+    rel = (m["rel"] or "").lower()
+    this = _holiday_date(name, dct.year)
+    if rel == "last":
+        d = this if this < dct else _holiday_date(name, dct.year - 1)
+    elif rel == "next":
+        d = this if this > dct else _holiday_date(name, dct.year + 1)
+    elif rel == "this":
+        d = this
+    else:
+        tense = ctx.tense(m.start(), m.end())
+        prev = this if this <= dct else _holiday_date(name, dct.year - 1)
+        nxt = this if this >= dct else _holiday_date(name, dct.year + 1)
+        if tense == "past":
+            d = prev
+        elif tense == "future":
+            d = nxt
+        else:
+            d = prev if (dct - prev) <= (nxt - dct) else nxt
+    return d.isoformat(), "holiday"
+
+
+_REF_VALUES = {
+    "now": "PRESENT_REF", "nowadays": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF",
+    "these days": "PRESENT_REF", "at present": "PRESENT_REF", "the present": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
+    "soon": "FUTURE_REF", "future": "FUTURE_REF",
+}
+
+
+def _n_ref(m, ctx):
+    w = re.sub(r"\s+", " ", m["w"].lower())
+    if w in _REF_VALUES:
+        v = _REF_VALUES[w]
+        after = ctx.text[m.end():m.end() + 16].lower()
+        before = ctx.text[max(0, m.start() - 12):m.start()].lower()
+        if w == "current" and re.match(r"\s*(?:account|assets|liabilities|affairs|events|prices|dollars|"
+                                       r"-|,|\.|s\b|ly)", after):
+            return None  # "current account", economics and physics terms, not a time
+        if w == "current" and re.search(r"\b(?:the|a)\s+$", before) is None and not re.match(r"\s+[a-z]", after):
+            return None
+        if w == "now" and re.search(r"\b(?:just|right|for|from|until|till|up\s+to|by)\s+$", before) \
+                and not re.search(r"\b(?:until|till|by|up\s+to)\s+$", before):
+            pass
+        if w == "future" and not re.match(r"\s+[a-z]", after):
+            return None  # "future" without "the" is an adjective: "future talks"
+        if w == "soon" and re.search(r"\bas\s+$", before):
+            return None  # "as soon as" is a conjunction
+        if w == "now" and re.match(r"\s*(?:-|,\s*now)", after):
+            pass
+        return v, "ref"
+    if "future" in w or "coming" in w or "next" in w or w.endswith(("near term", "short term", "long term", "medium term")):
+        return "FUTURE_REF", "ref"
+    if "present" in w:
+        return "PRESENT_REF", "ref"
+    return "PAST_REF", "ref"
+
+
+_NORMALISERS = {
+    "iso": _n_iso, "numeric": _n_numeric, "mdy": _n_mdy, "dmy": _n_dmy, "month": _n_month,
+    "decade": _n_decade, "century": _n_century, "year": _n_year, "ago": _n_ago,
+    "yearago": _n_yearago, "dayword": _n_dayword, "daybefore": _n_daybefore,
+    "weekday": _n_weekday, "relunit": _n_relunit, "yearend": _n_yearend,
+    "season_year": _n_season_year, "quarter": _n_quarter, "qshort": _n_qshort,
+    "holiday": _n_holiday, "ref": _n_ref,
+}
+# When two candidates have the same span length, the earlier rule in this list wins.
+_RULE_ORDER = {name: i for i, name in enumerate(_NORMALISERS)}
+
+# Quick prefilter: skip rules whose keywords do not occur at all in the text.
+_TRIGGERS = {
+    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
+    "numeric": re.compile(r"\d/\d"),
+    "decade": re.compile(r"\d0'?s\b|ties\b", re.I),
+    "century": re.compile(r"century", re.I),
+    "ago": re.compile(r"\b(?:ago|earlier|from now|hence)\b", re.I),
+    "yearago": re.compile(r"year[\s-](?:ago|earlier|before)", re.I),
+    "daybefore": re.compile(r"day\s+(?:before|after)", re.I),
+    "yearend": re.compile(r"[\s-]end\b", re.I),
+    "quarter": re.compile(r"quarter|period|half", re.I),
+    "qshort": re.compile(r"[1-4]Q|Q[1-4]"),
+    "holiday": re.compile(r"christmas|thanksgiving|new year's|halloween|independence|valentine|boxing|labor day|memorial|easter", re.I),
+}
+
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+
+
+def _split_sentences(text):
+    """Rough sentence offsets: enough for tense detection."""
+    out = []
+    start = 0
+    for m in _SENT_SPLIT.finditer(text):
+        prev = text[max(0, m.start() - 6):m.start()]
+        # do not split after common abbreviations ("Jan. 27", "Mr. Smith")
+        if re.search(r"\b(?:[A-Z][a-z]{0,3}|[A-Z]|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Inc|Corp|Co|Ltd|No|vs|U\.S|a\.m|p\.m)\.$", prev):
+            continue
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def tag(text: str, published: str | None, sentences: list[tuple[int, int]] | None = None) -> list[Timex]:
+    """Find the DATE expressions of ``text`` and normalise them against ``published``."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _tag(text, published, sentences)
+    except Exception:  # never let a tagging bug break an ingest
+        return []
+
+
+def _tag(text, published, sentences):
+    dct = _parse_published(published)
+    if sentences:
+        try:
+            sents = sorted((int(s), int(e)) for s, e in sentences)
+        except (TypeError, ValueError):
+            sents = _split_sentences(text)
+    else:
+        sents = _split_sentences(text)
+    ctx = _Ctx(text, dct, sents)
+
+    cands = []
+    for name, rx in _RX.items():
+        trig = _TRIGGERS.get(name)
+        if trig is not None and not trig.search(text):
+            continue
+        for m in rx.finditer(text):
+            s, e = m.span()
+            # trim whitespace caught by optional groups
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                cands.append((s, e, name, m))
+
+    # Longest first; ties by rule order.  Normalise each kept span in
+    # reading order afterwards, so a rejected candidate frees its span for a
+    # shorter one only if we retry: we do, by walking candidates in order of
+    # preference and normalising lazily.
+    cands.sort(key=lambda c: (-(c[1] - c[0]), _RULE_ORDER[c[2]], c[0]))
+    taken = []  # sorted list of (start, end)
+    chosen = []
+    starts = []
+    for s, e, name, m in cands:
+        i = bisect.bisect_left(starts, s)
+        if i > 0 and taken[i - 1][1] > s:
+            continue
+        if i < len(taken) and taken[i][0] < e:
+            continue
+        if not _plausible(name, m, ctx):
+            continue
+        taken.insert(i, (s, e))
+        starts.insert(i, s)
+        chosen.insert(i, (s, e, name, m))
+
+    out = []
+    for s, e, name, m in chosen:
+        try:
+            r = _NORMALISERS[name](m, ctx)
+        except Exception:
+            r = None
+        if not r:
+            continue
+        value, rule = r
+        prec = _precision(value)
+        out.append(Timex(text=text[s:e], start=s, end=e, value=value, precision=prec,
+                         type="DATE", rule=rule))
+    return out
+
+
+def _plausible(name, m, ctx):
+    """Cheap context-free checks run before a span is allowed to win."""
+    try:
+        if name in ("mdy", "dmy", "month"):
+            if not _is_cap(m["mon"]):
+                return False
+            if name == "month":
+                return _month_ok(m, ctx, strong=bool(m["year"] or m["yrel"]))
+        if name == "weekday":
+            return _is_cap(m["wd"])
+        if name == "holiday":
+            return _is_cap(m["h"])
+        if name == "year":
+            return _n_year(m, ctx) is not None
+        if name == "relunit":
+            # the anaphoric forms are not dates we can place; leave the span free
+            rel = re.sub(r"\s+", " ", m["rel"].lower())
+            unit = m["unit"].lower()
+            if rel in ("that", "the same", "the following") or unit == "season":
+                return False
+            if rel == "the" and not m["mod"] and unit not in ("weekend", "year"):
+                return False
+            if unit == "quarter" and rel != "the":
+                return False
+            if unit == "year" and rel == "the" and not m["mod"]:
+                return _the_year_ok(m, ctx)
+        if name == "quarter":
+            unit = m["unit"].lower()
+            has_ord = bool(m["ord"])
+            adj = (m["adj"] or "").lower()
+            if unit == "half" and not has_ord:
+                return False
+            if unit == "period" and (has_ord or adj not in ("latest", "most recent", "comparable", "just-ended", "just ended")):
+                return False
+            if unit == "quarter" and not has_ord and not m.group(0).lower().startswith("the") and not adj:
+                return False
+            if unit == "quarter" and not has_ord and adj in ("fiscal", "calendar", "same", "final", "recent"):
+                return False
+        if name == "ref":
+            return True
+    except Exception:
+        return False
+    return True
+
+
+def _the_year_ok(m, ctx):
+    """"the year" alone is a date only in "for the year", "the year ended ..."."""
+    before = ctx.text[max(0, m.start() - 12):m.start()].lower()
+    after = ctx.text[m.end():m.end() + 12].lower()
+    return bool(re.search(r"\b(?:for|of|during|in|through)\s+$", before) or re.match(r"\s+(?:ended|ending|to\s+date)", after))
+
+
+# ---------------------------------------------------------------------------
+# Positions and datelines
+# ---------------------------------------------------------------------------
+
+
+def resolve_position_date(timex: Timex) -> tuple[str, str] | None:
+    """(date, precision) a negotiation position may carry: precision day, month or year.
+
+    Weeks become the month their Thursday falls in (ISO weeks belong to the
+    year of their Thursday, and so, for our purpose, to that month); seasons,
+    quarters and halves become their year; decades, centuries, reference
+    values and anything underspecified give None.
+    """
+    v = getattr(timex, "value", None)
+    if not isinstance(v, str):
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T.*)?", v)
+    if m:
+        return "%s-%s-%s" % m.groups(), "day"
+    m = re.fullmatch(r"(\d{4})-W(\d{1,2})(?:-WE)?", v)
+    if m:
+        try:
+            thu = _dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 4)
+        except ValueError:
+            return None
+        return "%04d-%02d" % (thu.year, thu.month), "month"
+    m = re.fullmatch(r"(\d{4})-(\d{2})", v)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return v, "month"
+    m = re.fullmatch(r"(\d{4})(?:-(?:SP|SU|FA|WI|Q[1-4X]|H[12]|XX(?:-XX)?|WXX(?:-WE)?))?", v)
+    if m:
+        return m.group(1), "year"
+    return None
+
+
+_DATELINE = re.compile(
+    rf"(?:(?P<mon>{_MON_D})\s*(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<year>{_YEAR4})"
+    rf"|(?P<day2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon2>{_MON_D})\.?,?\s+(?P<year2>{_YEAR4})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))(?!\d)", re.IGNORECASE)
+
+
+def find_dateline_date(text: str) -> str | None:
+    """Publication date from a dateline in the first ~300 characters, if it has a year."""
+    if not isinstance(text, str) or not text:
+        return None
+    head = text[:300]
+    for m in _DATELINE.finditer(head):
+        try:
+            if m["iy"]:
+                y, mo, d = int(m["iy"]), int(m["im"]), int(m["id"])
+            elif m["mon"]:
+                if not _is_cap(m["mon"]):
+                    continue
+                y, mo, d = int(m["year"]), _month_num(m["mon"]), int(m["day"])
+            else:
+                if not _is_cap(m["mon2"]):
+                    continue
+                y, mo, d = int(m["year2"]), _month_num(m["mon2"]), int(m["day2"])
+            if mo and _valid(y, mo, d):
+                return "%04d-%02d-%02d" % (y, mo, d)
+        except (TypeError, ValueError):
+            continue
+    return None
