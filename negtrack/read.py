@@ -36,8 +36,8 @@ Design decisions:
   command-line value ("option") above all. A user-written metadata date
   that does not exist or cannot be read is an error naming the file and the
   field; in scraped HTML a bad candidate is skipped for the next one.
-* Warnings (NUL bytes removed, bytes replaced, bad HTML dates) go to the
-  ``negtrack.read`` logger; errors are one-line ``InputError``s that name
+* Warnings (NUL bytes removed, bytes replaced, bad HTML dates) go through
+  ``negtrack.output.warn`` to stderr; errors are one-line ``InputError``s that name
   the file as the user gave it ("stdin" for "-").
 """
 
@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import os
 import re
 import stat
@@ -56,9 +55,7 @@ from collections.abc import Iterator
 from negtrack.errors import InputError, UsageError
 from negtrack.models import Article
 from negtrack.read_dates import ImpossibleDate, dateline_date, filename_date, parse_date
-from negtrack.read_decode import decode
-
-log = logging.getLogger("negtrack.read")
+from negtrack.read_decode import decode, warn
 
 MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 MAX_BYTES_ENV = "NEGTRACK_MAX_BYTES"
@@ -155,7 +152,7 @@ def read_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> list[
     if not data.strip():
         raise InputError(f"{label}: empty file")
     ext = os.path.splitext(name)[1].lower() if name != "-" else ""
-    text, encoding = decode(data, label, html=ext in HTML_EXTENSIONS or data.lstrip()[:1] == b"<")
+    text, encoding = decode(data, label, html=ext in HTML_EXTENSIONS or data[:1024].lstrip()[:1] == b"<")
     text = normalise(text)
     if not text.strip():
         raise InputError(f"{label}: empty file")
@@ -462,7 +459,7 @@ def _read_text(text: str, name: str, label: str, ext: str) -> Article:
         body = _require_text(_clean_body(front[1]), label)
         article = _from_fields(body, name, label, fields, keys, "markdown", "front-matter", "front matter")
     else:
-        header = _split_header(text)
+        header = _split_header(_clean_body(text))
         if header is not None:
             fields, body, keys = header
             body = _require_text(_clean_body(body), label)
@@ -515,7 +512,7 @@ def _read_html(text: str, name: str, label: str) -> Article:
         try:
             article.published = parse_date(raw)
         except ValueError:
-            log.warning("%s: ignoring unreadable page date %r", label, raw)
+            warn(f"{label}: ignoring unreadable page date {raw!r}")
             continue
         article.published_rule = "html-meta"
         break

@@ -9,7 +9,7 @@ Design decisions:
   NULs falling on every other byte) is checked *before* that count, since
   half of its bytes are NUL.
 * **Stray NUL bytes in otherwise-text files are stripped, with a warning**
-  (logged on the ``negtrack.read`` logger). They come from broken exports
+  (``warn``: "negtrack: warning: …" on stderr, like every other warning). They come from broken exports
   and padding; rejecting a whole article for them helps nobody, and keeping
   them would put invisible characters into evidence sentences. Since the
   stored text is the text after stripping, offsets into it stay exact.
@@ -37,12 +37,20 @@ Design decisions:
 from __future__ import annotations
 
 import codecs
-import logging
 import re
+import sys
 
 from negtrack.errors import InputError
 
-log = logging.getLogger("negtrack.read")
+
+def warn(message: str) -> None:
+    """A reading warning, through the CLI's one output layer when present."""
+    try:
+        from negtrack.output import warn as output_warn
+    except ImportError:  # reading must not depend on the CLI
+        print(f"negtrack: warning: {message}", file=sys.stderr)
+        return
+    output_warn(message)
 
 # (magic prefix, human name). Checked against the raw bytes, before any BOM
 # handling; none of these collide with a text BOM.
@@ -70,7 +78,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its LE BOM starts with the UTF-16 LE BOM.
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -80,6 +87,9 @@ _SAMPLE = 8192
 # (ANSI colour in saved terminal output).
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b")
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_ASCII = bytes(range(0x80))
+_NOT_BAD_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROLS)
+_HEURISTIC_SAMPLE = 256 * 1024  # enough words to vote; bounded time on big files
 
 
 def check_binary(data: bytes, name: str) -> None:
@@ -114,7 +124,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _control_share(sample: bytes) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 0x20 and b not in _TEXT_CONTROLS)
+    bad = len(sample.translate(None, _NOT_BAD_CONTROL))
     return bad / len(sample)
 
 
@@ -139,10 +149,10 @@ def _cyrillic_votes(text: str) -> tuple[int, int]:
 
 def _single_byte_codec(data: bytes) -> str:
     """Pick cp1251, cp1252 or latin-1 for bytes that are not UTF-8."""
-    high = bytes(b for b in data if b >= 0x80)
+    high = data.translate(None, _ASCII)
     if not high:
         return "latin-1"  # pure ASCII plus stray bytes removed; never reached in practice
-    cyr, mixed = _cyrillic_votes(data.decode("cp1251", errors="replace"))
+    cyr, mixed = _cyrillic_votes(data[:_HEURISTIC_SAMPLE].decode("cp1251", errors="replace"))
     if cyr > mixed:
         return "cp1251"
     present = set(high)
@@ -168,7 +178,7 @@ def _mixed_utf8(data: bytes) -> bool:
     """
     sequences = _UTF8_MB.findall(data)
     valid = len(sequences)
-    stray = sum(1 for b in data if b >= 0x80) - sum(len(s) for s in sequences)
+    stray = len(data.translate(None, _ASCII)) - sum(len(s) for s in sequences)
     return valid >= 3 and valid >= stray
 
 
@@ -197,6 +207,10 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     stripped (with a warning). Raises InputError for binary data.
     """
     check_binary(data, name)
+    if data.startswith(codecs.BOM_UTF8):
+        # UTF-8 BOM: drop it and take the UTF-8 path below, which can still
+        # rescue stray single-byte characters.
+        data = data[len(codecs.BOM_UTF8):]
     encoding = None
     body = data
     for bom, enc in _BOMS:
@@ -207,13 +221,12 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     if encoding is None:
         encoding = _utf16_without_bom(data[:_SAMPLE])
     if encoding is not None:
-        encoding = {"utf-8-sig": "utf-8"}.get(encoding, encoding)
         try:
             text = body.decode(encoding)
         except UnicodeDecodeError:
             # A BOM or NUL pattern is strong evidence: keep the codec and
             # replace what is broken (odd trailing byte, lone surrogate).
-            log.warning("%s: undecodable bytes in %s text replaced", name, encoding)
+            warn(f"{name}: undecodable bytes in {encoding} text replaced by U+FFFD")
             text = body.decode(encoding, errors="replace")
         return _strip_nul(text, name), encoding
 
@@ -221,8 +234,7 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     if _control_share(data[:_SAMPLE]) > 0.10:
         raise InputError(f"{name}: binary file (control bytes), not an article")
     if b"\x00" in data:
-        count = data.count(b"\x00")
-        log.warning("%s: %d NUL byte(s) removed", name, count)
+        warn(f"{name}: {data.count(0)} NUL byte(s) removed")
         data = data.replace(b"\x00", b"")
 
     try:
@@ -242,7 +254,7 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
             return data.decode(single), single
         except UnicodeDecodeError:
             # cp1251 leaves 0x98 undefined: the last-resort replacement.
-            log.warning("%s: bytes undefined in %s replaced", name, single)
+            warn(f"{name}: bytes undefined in {single} replaced by U+FFFD")
             return data.decode(single, errors="replace"), single
 
 
@@ -261,6 +273,6 @@ def _decode_mixed(data: bytes, single: str) -> str:
 
 def _strip_nul(text: str, name: str) -> str:
     if "\x00" in text:
-        log.warning("%s: %d NUL character(s) removed", name, text.count("\x00"))
+        warn(f"{name}: {text.count(chr(0))} NUL character(s) removed")
         text = text.replace("\x00", "")
     return text

@@ -3,8 +3,9 @@
 Design decisions:
 
 * Boilerplate containers are dropped whole: script, style, nav, header,
-  footer, aside, noscript, form, template, svg, iframe, button, select and
-  anything ``hidden``. A page's ``<header>`` *inside* an ``<article>`` often
+  footer, aside, noscript, form, template, svg, iframe, button, select,
+  anything hidden (``hidden``, ``aria-hidden``, ``display:none``) and ARIA
+  page-chrome roles (navigation, banner, contentinfo, complementary …). A page's ``<header>`` *inside* an ``<article>`` often
   holds only the headline and byline, which we read as metadata anyway.
 * If the page has ``<article>`` elements the one with the most text is the
   article; else ``<main>``; else the whole ``<body>``. Sites that wrap every
@@ -53,6 +54,20 @@ _META_DATE_KEYS = (
     "parsely-pub-date",
     "sailthru.date",
 )
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOILERPLATE_ROLES = frozenset("navigation banner contentinfo complementary search menu dialog".split())
+
+
+def _hidden(a: dict) -> bool:
+    """An element a reader never sees, or one whose ARIA role is page chrome."""
+    return (
+        "hidden" in a
+        or a.get("aria-hidden", "").lower() == "true"
+        or bool(_HIDDEN_STYLE.search(a.get("style", "")))
+        or a.get("role", "").lower() in _BOILERPLATE_ROLES
+    )
 
 
 class _Extractor(HTMLParser):
@@ -120,11 +135,13 @@ class _Extractor(HTMLParser):
         if tag == "body" and "head" in self.stack:
             self.handle_endtag("head")  # <head> left open: the body starts here
         self.stack.append(tag)
-        if self.skip_depth or tag in _SKIP or "hidden" in a or a.get("aria-hidden") == "true":
+        if self.skip_depth or tag in _SKIP or _hidden(a):
             self.skip_depth += 1
             return
         if tag in _BLOCK:
             self._flush()
+        if tag in ("td", "th"):
+            self.buf.append(" ")  # cells of a row stay apart
         if tag == "h1" and self.h1 is None:
             self.h1_parts = []
         if tag == "pre":

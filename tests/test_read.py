@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-import logging
 import os
 import zipfile
 from pathlib import Path
@@ -75,6 +74,11 @@ def test_header_date_key_author_and_folding():
     assert a.author == "Jane Roe"
     assert a.source == "Wire service"
     assert a.text == "Body text here."
+
+
+def test_header_after_leading_blank_lines():
+    a = one(b"\r\n\r\nTitle: T\r\nURL: http://x\r\n\r\nBody\r\nline two\r\n")
+    assert a.format == "header" and a.title == "T" and a.text == "Body\nline two"
 
 
 def test_transcript_labels_are_not_a_header():
@@ -211,6 +215,22 @@ def test_html_longest_article_wins_and_meta_charset():
     assert a.encoding == "cp1251"
 
 
+def test_html_hidden_roles_tables_and_unclosed_head():
+    page = (
+        b"<html><head><title>T</title><body><p>Hi <b>there</b>,</p>"
+        b"<table><tr><td>a</td><td>b</td></tr></table>"
+        b"<div style='display: none'>secret</div><div role=navigation>menu</div>"
+        b"<p hidden>also hidden</p><!-- a comment --></body></html>"
+    )
+    a = one(page, "x.html")
+    assert a.text == "Hi there,\n\na b"
+
+
+def test_html_without_paragraphs_is_empty():
+    with pytest.raises(InputError, match="x.html: no article text"):
+        read_bytes(b"<html><body><nav>Only a menu</nav></body></html>", "x.html")
+
+
 def test_jsonl_records(tmp_path):
     lines = [
         '{"text": "First article.", "title": "One", "url": "https://e.com/1", "published": "2022-02-14", "source": "Wire", "author": "A"}',
@@ -318,6 +338,18 @@ def test_mixed_utf8_and_cp1252_is_read_without_replacement():
     assert a.text.endswith("then café in cp1252.")
 
 
+def test_utf8_bom_with_stray_cp1252_byte():
+    data = codecs.BOM_UTF8 + ("Zürich, Genève — Kyiv. " * 3).encode() + b"caf\xe9"
+    a = one(data)
+    assert a.encoding == "utf-8+cp1252" and a.text.endswith("Kyiv. café")
+
+
+def test_cp1251_undefined_byte_is_the_last_resort_replacement(capsys):
+    a = one(RU.encode("cp1251") + b" \x98")
+    assert a.encoding == "cp1251" and a.text == RU + " \ufffd"
+    assert "replaced" in capsys.readouterr().err
+
+
 def test_newlines_normalised_and_nfc():
     a = one("Cafe\u0301 one\r\ntwo\rthree\n".encode())
     assert a.text == "Caf\u00e9 one\ntwo\nthree"
@@ -394,11 +426,11 @@ def test_pdf_message_exact(tmp_path):
         read_path(path)
 
 
-def test_stray_nul_bytes_stripped_with_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="negtrack.read"):
-        a = one(b"Talks resumed\x00 on Monday in Geneva, officials said.\x00\n")
+def test_stray_nul_bytes_stripped_with_warning(capsys):
+    a = one(b"Talks resumed\x00 on Monday in Geneva, officials said.\x00\n")
     assert a.text == "Talks resumed on Monday in Geneva, officials said."
-    assert "NUL" in caplog.text and "article.txt" in caplog.text
+    err = capsys.readouterr().err
+    assert "negtrack: warning: article.txt: 2 NUL byte(s) removed" in err
 
 
 def test_too_large_file_rejected_before_reading(tmp_path, monkeypatch):
@@ -607,3 +639,14 @@ def test_iter_paths_missing_and_empty_directory(tmp_path):
     write(tmp_path, "empty/img.png", b"\x89PNG")
     with pytest.raises(InputError, match="directory has no article files"):
         list(iter_paths([str(tmp_path / "empty")]))
+
+
+def test_dateline_without_timex_module_uses_fallback(monkeypatch):
+    import sys
+
+    from negtrack.read_dates import dateline_date
+
+    monkeypatch.setitem(sys.modules, "negtrack.timex", None)  # import now fails
+    assert dateline_date("KYIV, 14 February 2022 - Talks.") == "2022-02-14"
+    a = one(b"WASHINGTON, February 14, 2022 -- The talks resumed.\n", "notes.txt")
+    assert (a.published, a.published_rule) == ("2022-02-14", "dateline")
