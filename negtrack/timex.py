@@ -166,7 +166,7 @@ _RX = {
     # (the end of) (fiscal) 1997 / the year 2000 / nineteen ninety-six
     "year": re.compile(
         rf"(?P<mod>\b{_MOD})?(?:\b(?P<fiscal>fiscal|calendar|model)(?:\s+year)?\s+)?(?:\bthe\s+year\s+)?"
-        rf"(?<![\w$#£€¥.,/-])(?P<year>{_YEAR})\b"
+        rf"(?<![\w$#£€¥.,/])(?P<year>{_YEAR})\b"
         rf"(?!\s*(?:%|percent|per\s+cent)|'?s\b|-\d|/\d)", _F),
     # N units ago / a year earlier / two weeks from now
     "ago": re.compile(
@@ -193,31 +193,31 @@ _RX = {
         r"\s+(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|season)\b"
         r"(?!-)", _F),
     # year-end / month-end
-    "yearend": re.compile(r"(?:\b(?:around|at|by|before|after|since)\s+)?\b(?P<unit>year|month|quarter)[\s-]end\b", _F),
+    "yearend": re.compile(r"(?:\b(?:around|at|by|before|after|since)\s+)?\b(?P<unit>year|month|quarter)(?:[\s-]|'s\s+)end\b", _F),
     # (the) summer of 1994 / winter 1995
     "season_year": re.compile(
         rf"(?P<mod>\b{_MOD})?(?:\bthe\s+)?\b(?P<s>spring|summer|fall|autumn|winter)(?:\s+of)?\s+(?P<year>{_YEAR})\b", _F),
     # the third quarter (of 1990) / third-quarter / 1990's first half / the latest period / Q3
     "quarter": re.compile(
-        rf"(?:\bthe\s+)?(?:\b(?P<ypos>{_YEAR4}|this\s+year|last\s+year|next\s+year)'s\s+)?"
+        rf"(?:\bthe\s+)?(?:\b(?P<ypos>{_YEAR4}(?=\s)|(?:{_YEAR4}|this\s+year|last\s+year|next\s+year)(?='s))(?:'s)?\s+)?"
         r"(?:\b(?P<adj>fiscal|calendar|latest|current|past|previous|final|last|comparable|most\s+recent|recent|same|just-ended|just\s+ended)\s+)?"
-        r"(?:\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:[\s-]+(?:fiscal|calendar))?[\s-]+)?"
-        r"\b(?P<unit>quarter|period|half)\b(?!-?(?:ly|s))"
+        r"(?:\b(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|latter)(?:[\s-]+(?:fiscal|calendar))?[\s-]+)?"
+        r"\b(?P<unit>quarter|period|half)\b(?!-|s\b|ly\b)"
         rf"(?:\s+of\s+(?:fiscal\s+|the\s+)?(?P<year>{_YEAR4}|this\s+year|last\s+year|next\s+year|the\s+year)\b)?", _F),
     "qshort": re.compile(r"\b(?:(?P<n1>[1-4])Q|Q(?P<n2>[1-4]))(?:\s*(?P<year>" + _YEAR4 + r"))?\b"),
     # holidays
     "holiday": re.compile(
         rf"\b(?:(?P<rel>last|this|next)\s+)?(?P<h>christmas\s+eve|christmas\s+day|christmas|thanksgiving(?:\s+day)?"
         r"|new\s+year's\s+(?:day|eve)|halloween|independence\s+day|valentine's\s+day|boxing\s+day"
-        rf"|labor\s+day|memorial\s+day|easter(?:\s+sunday)?)(?:,?\s+(?P<year>{_YEAR4})\b)?", _F),
+        rf"|labor\s+day|memorial\s+day|election\s+day|easter(?:\s+sunday)?)\b(?:,?\s+(?P<year>{_YEAR4})\b)?", _F),
     # reference expressions
     "ref": re.compile(
-        r"\b(?P<w>now|nowadays|currently|current|recently|recent|previously|formerly|soon"
+        r"\b(?P<w>now|nowadays|currently|current|recently|recent"
         r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
-        r"|future|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
+        r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
         r"|recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
         r"|the\s+(?:past|last|previous)\s+(?:few|several|couple\s+of)\s+(?:days|weeks|months|years|quarters|decades)"
-        r"|the\s+(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|years|decades)"
+        r"|(?:the\s+)?(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|quarters|years|decades)"
         r"|future\s+(?:years|quarters|months|periods))\b(?!-)", _F),
 }
 
@@ -262,6 +262,11 @@ _NOT_PAST_ED = frozenset(
     "led embed tweed reed greed steed weed creed based related limited concerned interested "
     "supposed prepared expected scheduled planned proposed detailed advanced required "
     "unexpected unprecedented unlimited unrelated alleged armed".split())
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|am|to|will|would|'s|'re)\s+$", re.IGNORECASE)
+# A deadline or a payment date: "by Jan. 14", "payable Dec. 1", "extended to Nov. 20".
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|until|till|through|to|before|effective|payable|record|due|expires?|expiring|deadline|starting|"
+    r"beginning|from|on\s+or\s+before|no\s+later\s+than)\s+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:\"“”]|''|``| -- |—|–")
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
@@ -422,6 +427,8 @@ class _Ctx:
                 w = m.group(0).lower()
                 if w in _NOT_PAST_ED:
                     continue
+                if _PASSIVE_BEFORE.search(seg, max(0, m.start() - 12), m.start()):
+                    continue  # "will be paid", "to be held": a participle, not a past tense
                 cues.append((s + m.start(), s + m.end(), "past"))
             breaks = [s + m.start() for m in _CLAUSE_BREAK.finditer(seg)]
             cues = (cues, breaks)
@@ -479,6 +486,8 @@ def _resolve_month_day(ctx, month, day, start, end):
     if dct is None:
         return None
     tense = ctx.tense(start, end)
+    if tense == "past" and _DEADLINE_BEFORE.search(ctx.text, max(0, start - 24), start):
+        tense = None  # "extended the offer to Nov. 20": the nearest date, not the past one
     cands = []
     for y in (dct.year - 1, dct.year, dct.year + 1):
         if _valid(y, month, day):
@@ -555,7 +564,7 @@ def _month_ok(m, ctx, strong):
     if strong:
         return True
     low = tok.lower()
-    if low in ("may", "march") or low.startswith(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec")) and len(low) <= 5:
+    if low in ("may", "march"):
         # needs a preposition or a modifier in front of it
         if m.group("mod") or m.group("rel"):
             return True
@@ -647,6 +656,10 @@ def _n_year(m, ctx):
         return None
     tok = m["year"]
     if tok.isdigit():
+        if not m["mod"] and ctx.text[max(0, m.start("year") - 1):m.start("year")] == "-":
+            prev = ctx.text[max(0, m.start("year") - 6):m.start("year") - 1]
+            if not re.search(r"(?:pre|post|mid)$", prev, re.I):
+                return None  # "1989-1990" handled as two years only with spaces; "A-1990" is a code
         strong = bool(m["mod"] or m["fiscal"]) or m.group(0).lower().startswith("the year")
         before = ctx.text[max(0, m.start("year") - 25):m.start("year")]
         after = ctx.text[m.end("year"):m.end("year") + 30]
@@ -893,6 +906,13 @@ def _n_quarter(m, ctx):
     has_the = m.group(0).lower().startswith("the")
     dct = ctx.dct
     yr_tok = m["year"] or m["ypos"]
+    if ordw in ("last", "latter"):
+        if unit == "half" or yr_tok:
+            ordw = "second" if unit == "half" else "fourth"
+        elif unit == "quarter":
+            ordw, adj = "", "last"
+        else:
+            return None
     if unit == "half":
         if not ordw or _ORDINALS[ordw] > 2:
             return None
@@ -908,7 +928,14 @@ def _n_quarter(m, ctx):
         if y is None:
             return "XXXX-H%d" % n, "half"
         return "%04d-H%d" % (y, n), "half"
-    if unit == "period":
+    if unit == "period" or (unit == "quarter" and not ordw and m["ypos"]):
+        if m["ypos"] and m["ypos"].isdigit() and not ordw:
+            # "the 1988 period": the quarter under discussion, in that year
+            y = int(m["ypos"])
+            q = ctx.last_quarter[1] if ctx.last_quarter else (_prev_quarter(dct)[1] if dct else None)
+            if q is None:
+                return "%04d" % y, "year"
+            return "%04d-Q%d" % (y, q), "quarter-ref"
         if ordw or yr_tok or adj not in ("latest", "most recent", "comparable", "just-ended", "just ended"):
             return None
     if ordw:
@@ -944,6 +971,11 @@ def _n_quarter(m, ctx):
         y, q = _prev_quarter(dct)
     elif adj in ("fiscal", "calendar", "same", "final", "recent"):
         return None
+    elif adj in ("latest", "most recent", "just-ended", "just ended"):
+        # the latest reported quarter: the one mentioned, unless that one has
+        # not ended yet (an outlook), then the last completed quarter
+        prev = _prev_quarter(dct)
+        y, q = ctx.last_quarter if ctx.last_quarter and ctx.last_quarter <= prev else prev
     else:
         y, q = ctx.last_quarter or _prev_quarter(dct)
     ctx.last_quarter = (y, q)
@@ -1091,7 +1123,7 @@ _TRIGGERS = {
     "yearend": re.compile(r"[\s-]end\b", re.I),
     "quarter": re.compile(r"quarter|period|half", re.I),
     "qshort": re.compile(r"[1-4]Q|Q[1-4]"),
-    "holiday": re.compile(r"christmas|thanksgiving|new year's|halloween|independence|valentine|boxing|labor day|memorial|easter", re.I),
+    "holiday": re.compile(r"christmas|thanksgiving|new year's|halloween|independence|valentine|boxing|labor day|memorial|easter|election day", re.I),
 }
 
 
@@ -1223,7 +1255,8 @@ def _plausible(name, m, ctx):
             adj = (m["adj"] or "").lower()
             if unit == "half" and not has_ord:
                 return False
-            if unit == "period" and (has_ord or adj not in ("latest", "most recent", "comparable", "just-ended", "just ended")):
+            if unit == "period" and (has_ord or adj not in ("latest", "most recent", "comparable", "just-ended", "just ended")) \
+                    and not (m["ypos"] and m["ypos"].isdigit() and not has_ord):
                 return False
             if unit == "quarter" and not has_ord and not m.group(0).lower().startswith("the") and not adj:
                 return False
