@@ -47,6 +47,16 @@ File layout (see ``negtrack codebook new`` for a commented template)::
 
     [stances]                # extra cue phrases per stance, added to the engine's own
     reject = ["not for discussion"]
+
+Optional keys the extraction engine reads (all lists of cue phrases, validated
+like ``cues``):
+
+* issue ``counter``: phrases naming the counter-position ("open door", "right
+  to choose alliances"); an actor upholding one rejects the issue.
+* actor ``metonyms``: names that stand for the actor in context ("the
+  Kremlin", "the American delegation"); matched like aliases.
+* person ``labels``: transcript labels the person speaks under ("MS. PSAKI");
+  a label is otherwise matched against the person's aliases.
 """
 
 from __future__ import annotations
@@ -71,6 +81,7 @@ class Issue:
     proposition: str
     cues: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    counter: list[str] = field(default_factory=list)  # phrases of the counter-position
 
 
 @dataclass
@@ -81,6 +92,7 @@ class Actor:
     aliases: list[str] = field(default_factory=list)
     adjectives: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    metonyms: list[str] = field(default_factory=list)  # "the Kremlin", "the American delegation"
 
 
 @dataclass
@@ -93,6 +105,7 @@ class Person:
     start: str | None = None  # in office from (ISO date)
     end: str | None = None  # in office until
     extra: dict = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # transcript labels ("MS. PSAKI")
 
 
 @dataclass
@@ -256,12 +269,15 @@ def parse(data: bytes, path: str) -> Codebook:
             fail(line, f"issue {slug!r} is defined twice")
         cues = text_list(item, "cues", line)
         check_cues(cues, line)
+        counter = text_list(item, "counter", line)
+        check_cues(counter, line)
         book.issues[slug] = Issue(
             slug=slug,
             title=str(item.get("title") or slug),
             proposition=str(item.get("proposition") or ""),
             cues=cues,
-            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues")},
+            counter=counter,
+            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues", "counter")},
         )
 
     actors = doc.get("actors", [])
@@ -278,14 +294,16 @@ def parse(data: bytes, path: str) -> Codebook:
             fail(line, f"actor {aid!r} is defined twice")
         aliases = text_list(item, "aliases", line)
         adjectives = text_list(item, "adjectives", line)
-        check_cues(aliases + adjectives, line)
+        metonyms = text_list(item, "metonyms", line)
+        check_cues(aliases + adjectives + metonyms, line)
         book.actors[aid] = Actor(
             id=aid,
             name=str(item.get("name") or aid),
             kind=str(item.get("kind") or "state"),
             aliases=aliases,
             adjectives=adjectives,
-            extra={k: v for k, v in item.items() if k not in ("id", "name", "kind", "aliases", "adjectives")},
+            metonyms=metonyms,
+            extra={k: v for k, v in item.items() if k not in ("id", "name", "kind", "aliases", "adjectives", "metonyms")},
         )
 
     seen = {}
@@ -301,6 +319,7 @@ def parse(data: bytes, path: str) -> Codebook:
         if party not in book.actors:
             fail(line, f"person {pid!r}: party {party!r} is not an actor of this codebook")
         aliases = text_list(item, "aliases", line)
+        labels = text_list(item, "labels", line)
         check_cues(aliases, line)
         dates = {}
         for key in ("from", "to"):
@@ -316,7 +335,8 @@ def parse(data: bytes, path: str) -> Codebook:
             title=item.get("title"),
             start=dates["from"],
             end=dates["to"],
-            extra={k: v for k, v in item.items() if k not in ("id", "name", "party", "aliases", "title", "from", "to")},
+            labels=[x.strip().rstrip(":").upper() for x in labels],
+            extra={k: v for k, v in item.items() if k not in ("id", "name", "party", "aliases", "labels", "title", "from", "to")},
         )
 
     stances = doc.get("stances", {})

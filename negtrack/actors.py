@@ -1,0 +1,271 @@
+"""Find the parties in a text and decide who speaks each sentence.
+
+Design decisions:
+
+* Names are matched with the codebook's own lists: actor ``aliases`` and
+  ``metonyms`` ("Moscow", "the Kremlin", "the alliance") name the actor;
+  ``adjectives`` ("Russian") name it only before an agent noun ("Russian
+  officials", "the American delegation"), since "Russian troops" or "a Russian
+  invasion" are not the party speaking; people are mapped to their ``party``.
+* Aliases are matched with their capitals as written except for each word's
+  first letter, so the alias "US" never matches the pronoun "us" and "the
+  alliance" still matches "the Alliance". Overlaps keep the longest match.
+* All patterns of a codebook are compiled once and cached; each runs once over
+  the whole text and mentions are bucketed into sentences by offset.
+* Who speaks: a transcript label names the speaker of its turn ("THE
+  PRESIDENT", "MS. PSAKI", "SENIOR ADMINISTRATION OFFICIAL"), matched against
+  people's ``labels`` and aliases; "Q" (a reporter) is never a party. Outside
+  transcripts, a text published by a party (its ``source`` names one, e.g. the
+  White House) speaks for that party. Quoted words belong to the person the
+  quote is attributed to (after the quote, "…," Lavrov said; or before it),
+  else to the last named person. "he", "she", "the minister" refer to the last
+  named person. First-person "we"/"I" are the party of whoever speaks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from negtrack.codebook import Codebook, compile_cue
+from negtrack.models import Mention, Sentence
+
+# Nouns that make "<adjective> X" a party acting: "Russian officials".
+AGENT_NOUNS = (
+    "officials?|government|side|delegation|diplomats?|diplomacy|leaders?|leadership|president|"
+    "foreign minister|foreign ministry|ministry|defen[cs]e ministry|minister|negotiators?|authorities|"
+    "counterparts?|administration|envoys?|spokes(?:man|woman|person)|ambassador|embassy|team|"
+    "lawmakers|legislators|senators|members|colleagues|leader|state department|military leadership"
+)
+_AGENT_AFTER = re.compile(r"(?:\s+(?:top|senior|foreign|defen[cs]e|state|high-level|federal|house|congressional|"
+                          r"national security))*\s+(?:" + AGENT_NOUNS + r")\b", re.I)
+
+FIRST_PERSON = re.compile(r"\b(?:we|our|ours|ourselves|I|my|me)\b|\bus\b(?!\.)|\bI[’']")
+THIRD_PERSON = re.compile(
+    r"\b(?:he|she|his|her)\b|\bthe (?:minister|diplomat|official|president|secretary|spokes(?:man|woman|person)|"
+    r"speaker|chancellor|leader)\b(?! of\b)", re.I
+)
+REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|noted|notes|added|adds|stressed|stresses|claimed|claims|continued|"
+    r"explained|argued|insisted|emphasized|emphasised|underscored|stated|remarked|warned|announced|"
+    r"wrote|tweeted|according to)\b", re.I
+)
+
+
+def compile_name(name: str) -> re.Pattern:
+    """A name as a regex: capitals kept except each word's first letter."""
+    if name.startswith("re:"):
+        return compile_cue(name)
+    parts = []
+    for w in name.split():
+        esc = re.escape(w).replace("'", "['’]")
+        if w[:1].isalpha() and not (len(w) > 1 and w[1:].upper() == w[1:] and w[1:].isalpha()):
+            esc = "[" + w[0].upper() + w[0].lower() + "]" + re.escape(w[1:]).replace("'", "['’]")
+        parts.append(esc)
+    body = r"\s+".join(parts)
+    left = r"\b" if name[:1].isalnum() else r"(?<!\w)"
+    right = r"\b" if name[-1:].isalnum() else r"(?!\w)"
+    return re.compile(left + body + right)
+
+
+@dataclass
+class ActorLexicon:
+    patterns: list[tuple[re.Pattern, str, str, str]] = field(default_factory=list)  # (re, kind, id, rule)
+    party: dict[str, str] = field(default_factory=dict)  # person id -> actor id
+    labels: dict[str, str] = field(default_factory=dict)  # LABEL -> person or actor id
+    actor_ids: frozenset = frozenset()
+
+
+_LEX: dict[tuple, ActorLexicon] = {}
+
+
+def lexicon(book: Codebook) -> ActorLexicon:
+    key = (book.name, book.version, id(book))
+    lex = _LEX.get(key)
+    if lex is not None:
+        return lex
+    lex = ActorLexicon(actor_ids=frozenset(book.actors))
+    for a in book.actors.values():
+        for n in a.aliases:
+            lex.patterns.append((compile_name(n), "actor", a.id, "alias"))
+        for n in a.metonyms:
+            lex.patterns.append((compile_name(n), "actor", a.id, "metonym"))
+        for n in a.adjectives:
+            lex.patterns.append((compile_name(n), "adjective", a.id, "adjective"))
+    for p in book.people.values():
+        lex.party[p.id] = p.party
+        for n in p.aliases:
+            lex.patterns.append((compile_name(n), "person", p.id, "person"))
+        for lab in p.labels:
+            lex.labels[lab] = p.id
+    _LEX[key] = lex
+    return lex
+
+
+def find(text: str, book: Codebook) -> list[Mention]:
+    """Actor and person mentions over the whole text, non-overlapping, in order.
+
+    Adjectives count only before an agent noun, and then span the noun too.
+    """
+    lex = lexicon(book)
+    found: list[Mention] = []
+    for pat, kind, ident, rule in lex.patterns:
+        for m in pat.finditer(text):
+            if kind == "adjective":
+                g = _AGENT_AFTER.match(text, m.end())
+                if not g:
+                    continue
+                found.append(Mention("actor", ident, m.start(), g.end(), text[m.start():g.end()], "adjective"))
+            else:
+                found.append(Mention(kind, ident, m.start(), m.end(), m.group(0), rule))
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    out: list[Mention] = []
+    last_end = -1
+    for x in found:
+        if x.start >= last_end:
+            out.append(x)
+            last_end = x.end
+    return out
+
+
+def party_of(m: Mention, book: Codebook) -> str | None:
+    if m.kind == "actor":
+        return m.id
+    if m.kind == "person":
+        return lexicon(book).party.get(m.id)
+    return None
+
+
+def label_speaker(label: str | None, book: Codebook, mentions_of=None) -> tuple[str | None, str | None]:
+    """(party, person) for a transcript label; (None, None) for "Q" or unknown."""
+    if not label or label == "Q":
+        return None, None
+    lex = lexicon(book)
+    key = label.upper()
+    if key in lex.labels:
+        pid = lex.labels[key]
+        return lex.party.get(pid, pid if pid in lex.actor_ids else None), pid
+    for m in find(label.title(), book) + find(label, book):
+        party = party_of(m, book)
+        if party:
+            return party, m.id if m.kind == "person" else None
+    return None, None
+
+
+def voice(source: str | None, title: str | None, book: Codebook) -> str | None:
+    """The party a text speaks for when it names no speaker (its publisher)."""
+    for field_text in (source or "",):
+        for m in find(field_text, book):
+            p = party_of(m, book)
+            if p:
+                return p
+    return None
+
+
+@dataclass
+class Speaking:
+    """Who speaks each sentence: party and person, and how that was decided."""
+
+    party: str | None
+    person: str | None
+    rule: str
+    question: bool = False
+
+
+def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
+              book: Codebook, doc_voice: str | None) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
+    """Per sentence, the speaker in force; and per quotation, (start, end, party, person)."""
+    starts = [m.start for m in mentions]
+    persons = [m for m in mentions if m.kind == "person" or m.kind == "actor"]
+    pstarts = [m.start for m in persons]
+
+    def last_named(before: int) -> Mention | None:
+        i = bisect_right(pstarts, before) - 1
+        while i >= 0:
+            if persons[i].kind == "person":
+                return persons[i]
+            i -= 1
+        return None
+
+    def near(a: int, b: int) -> list[Mention]:
+        i = bisect_right(starts, a - 1)
+        out = []
+        while i < len(mentions) and mentions[i].start < b:
+            out.append(mentions[i])
+            i += 1
+        return out
+
+    sent_ends = [s.end for s in sentences]
+
+    # Quotations: attribution after the closing mark, else before the opening one.
+    qinfo = []
+    for qa, qb in quote_spans:
+        si = bisect_right(sent_ends, max(qb - 1, qa))
+        s_end = sentences[si].end if si < len(sentences) else len(text)
+        tail = text[qb:min(s_end, qb + 120)]
+        who: Mention | None = None
+        rep = REPORTING.search(tail)
+        if rep and rep.start() < 60:
+            for m in near(qb, qb + len(tail)):
+                if m.kind in ("person", "actor"):
+                    who = m
+                    break
+            if who is None and THIRD_PERSON.search(tail[:rep.end() + 25]):
+                who = last_named(qa)
+        if who is None:
+            sj = bisect_right(sent_ends, qa)
+            s_start = sentences[sj].start if sj < len(sentences) else 0
+            head = text[s_start:qa]
+            if REPORTING.search(head):
+                cands = [m for m in near(s_start, qa) if m.kind in ("person", "actor")]
+                if cands:
+                    who = cands[-1]
+                elif THIRD_PERSON.search(head):
+                    who = last_named(qa)
+        if who is None:
+            who = last_named(qa)
+            # a quote with no attribution in a published statement is the publisher's
+            if who is None:
+                qinfo.append((qa, qb, None, None))
+                continue
+        qinfo.append((qa, qb, party_of(who, book), who.id if who.kind == "person" else None))
+
+    speaking: list[Speaking] = []
+    for s in sentences:
+        if s.speaker_label == "Q":
+            speaking.append(Speaking(None, None, "label:Q", True))
+            continue
+        if s.speaker_label:
+            party, person = label_speaker(s.speaker_label, book)
+            if party:
+                speaking.append(Speaking(party, person, "label"))
+                continue
+            if s.speaker_label in ("MODERATOR", "OPERATOR"):
+                speaking.append(Speaking(None, None, "label:moderator"))
+                continue
+        q = _quote_at(qinfo, s.start, s.end)
+        if q is not None and q[2]:
+            speaking.append(Speaking(q[2], q[3], "quote"))
+        elif doc_voice and s.speaker_label is None:
+            speaking.append(Speaking(doc_voice, None, "publisher"))
+        else:
+            speaking.append(Speaking(None, None, "none"))
+    return speaking, qinfo
+
+
+def _quote_at(qinfo, a: int, b: int):
+    """The quotation covering most of [a, b), if it covers at least half."""
+    best = None
+    for q in qinfo:
+        ov = min(b, q[1]) - max(a, q[0])
+        if ov > 0 and ov * 2 >= (b - a) and (best is None or ov > best[0]):
+            best = (ov, q)
+    return best[1] if best else None
+
+
+def quote_of(qinfo, pos: int):
+    for q in qinfo:
+        if q[0] <= pos < q[1]:
+            return q
+    return None

@@ -1,0 +1,123 @@
+"""Find the codebook's issues in a text, including phrases that refer back to them.
+
+Design decisions:
+
+* An issue is named by its codebook ``cues`` (case-insensitive, on word
+  boundaries) or by a ``counter`` phrase, which names the counter-position
+  ("open door", "right to choose alliances"); counter mentions carry the rule
+  ``counter`` so the stance step can turn "upholds the counter-position" into
+  "rejects the issue".
+* Anaphora ("these issues", "the three key concerns", "these proposals") refer
+  to the issues of the last sentence that named any. An enumeration announced
+  with a number ("three key concerns: A, B and C") is a set of that many: a
+  later "these issues" means those three, not whatever else the sentence
+  mentions. "The first part" / "the second part" refer to the issues of the
+  sentence that introduced that part.
+* Overlapping cues keep the longest match, so a cue inside a longer cue of
+  another issue does not also fire.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from negtrack.codebook import Codebook, compile_cue
+from negtrack.models import Mention, Sentence
+
+ANAPHORA = re.compile(
+    r"\b(?:these|those|the above|such|both|all (?:of )?(?:these|those|the))\s+(?:\w+\s+){0,2}"
+    r"(?:issues|concerns|demands|proposals|questions|points|topics|areas|matters|initiatives|measures)\b"
+    r"|\bthe\s+(?:two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points)\b",
+    re.I,
+)
+PART = re.compile(r"\b(?:the\s+)?(first|second|third)\s+part\b", re.I)
+NUMBERED = re.compile(r"\b(two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points|areas)\s*:",
+                      re.I)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass
+class IssueLexicon:
+    patterns: list[tuple[re.Pattern, str, str]] = field(default_factory=list)  # (re, slug, rule)
+
+
+_LEX: dict[tuple, IssueLexicon] = {}
+
+
+def lexicon(book: Codebook) -> IssueLexicon:
+    key = (book.name, book.version, id(book))
+    lex = _LEX.get(key)
+    if lex is None:
+        lex = IssueLexicon()
+        for issue in book.issues.values():
+            for c in issue.cues:
+                lex.patterns.append((compile_cue(c), issue.slug, "cue"))
+            for c in issue.counter:
+                lex.patterns.append((compile_cue(c), issue.slug, "counter"))
+        _LEX[key] = lex
+    return lex
+
+
+def find(text: str, book: Codebook) -> list[Mention]:
+    """Issue mentions by cue or counter cue over the whole text, non-overlapping, in order."""
+    found = []
+    for pat, slug, rule in lexicon(book).patterns:
+        for m in pat.finditer(text):
+            if m.end() > m.start():
+                found.append(Mention("issue", slug, m.start(), m.end(), m.group(0), rule))
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    out: list[Mention] = []
+    last_end = -1
+    for x in found:
+        if x.start >= last_end:
+            out.append(x)
+            last_end = x.end
+    return out
+
+
+def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention]]) -> list[list[Mention]]:
+    """Per sentence, its issue mentions plus anaphora resolved to earlier issues.
+
+    A resolved anaphor becomes one Mention per issue it stands for, spanning the
+    anaphoric phrase, with rule ``anaphora``.
+    """
+    out: list[list[Mention]] = []
+    last: list[str] = []
+    parts: dict[str, list[str]] = {}
+    for s, found in zip(sentences, by_sentence):
+        mentions = list(found)
+        slugs = _unique(m.id for m in found if m.rule == "cue" or m.rule == "counter")
+        if not found:
+            for a in ANAPHORA.finditer(s.text):
+                for slug in last:
+                    mentions.append(Mention("issue", slug, s.start + a.start(), s.start + a.end(), a.group(0),
+                                            "anaphora"))
+                break
+            if not mentions:
+                p = PART.search(s.text)
+                if p and p.group(1).lower() in parts:
+                    for slug in parts[p.group(1).lower()]:
+                        mentions.append(Mention("issue", slug, s.start + p.start(), s.start + p.end(), p.group(0),
+                                                "anaphora"))
+        if slugs:
+            num = NUMBERED.search(s.text)
+            if num:
+                n = NUMBERS[num.group(1).lower()]
+                after = _unique(m.id for m in found if m.start >= s.start + num.end())
+                last = after[:n] or slugs
+            else:
+                last = slugs
+            p = PART.search(s.text)
+            if p:
+                parts[p.group(1).lower()] = last
+        out.append(mentions)
+    return out
+
+
+def _unique(items) -> list[str]:
+    seen: list[str] = []
+    for x in items:
+        if x not in seen:
+            seen.append(x)
+    return seen

@@ -1,0 +1,412 @@
+"""Combine actors, issues and stance cues into positions, with dates and evidence.
+
+Design decisions:
+
+* One position per stance cue × issue × actor, inside one sentence. The
+  evidence is the whole sentence (its offsets are the article's, so
+  ``text[start:end] == evidence`` always); the clause only decides pairing.
+* Clauses are cut at ";", dashes and ", but/while/which/…". The issues of a
+  cue are those named in its clause, else in its sentence, else anaphora
+  resolved by the issues step. An enumeration yields one position per issue.
+* The actor of a cue, in this order: the cue's frame (the possessor of a
+  noun cue, the owner of what an ``eval`` cue judges, the recipient of
+  "remained unanswered", the holder of "from NATO's perspective"); the
+  nearest subject before the cue in its clause — actor and person mentions,
+  "we"/"I" (the speaker's party) and "he"/"the minister" (the last named
+  person) — skipping objects of prepositions and of "told"/"urged";
+  coordinated subjects ("the US and NATO") all count; a passive agent
+  ("demanded by the Russian leader"); and last whoever speaks the sentence
+  (transcript label, quotation, publisher). Obligations ("Congress must act")
+  are the speaker's demand with the subject as target.
+* Reported speech keeps the chain: the person whose words carry a position is
+  its ``speaker`` when the position is another party's ("Lavrov said the US
+  response was negative": actor us, speaker lavrov).
+* Reporters' questions and sentences ending in "?" yield nothing.
+* Dates follow the spec: a date the clause gives for the act, else the date of
+  the statement ("said on Monday", also carried to that person's later
+  sentences), else publication. Year-only dates in a clause are background
+  ("tools not used in 2014"), not the act's date.
+* Confidence is higher when cue, actor and issue share a clause and the actor
+  is named rather than inferred from who speaks.
+* Within an article one position is kept per (actor, issue, stance, date),
+  the one with the highest confidence (earliest on ties).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from negtrack import stances as stances_mod
+from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, party_of
+from negtrack.codebook import Codebook
+from negtrack.models import Mention, Position, Sentence, Timex
+
+CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|\s--\s|,\s+(?:but|while|whereas|although|though|because|which|who|where|when|after|before|"
+    r"since|as well as)\b|\bbut\b|:\s",
+    re.I,
+)
+PREPOSITION = re.compile(
+    r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
+    r"around|including|like|upon|onto|within|across|told|tell|tells|warned|urged|asked|convince|convinced|"
+    r"deter|pressed|called|invited|helped|help|push|pushing)\s+(?:the\s+|its\s+|his\s+|her\s+|our\s+|their\s+)?"
+    r"(?:[\w’'.-]+\s+){0,2}$",
+    re.I,
+)
+COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|as well as|together with|along with|plus)?\s*(?:the\s+)?$", re.I)
+PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
+QUESTION_END = re.compile(r"\?[\"”’')\]]*\s*$")
+RESPONSE_NOUN = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)\b", re.I)
+
+
+@dataclass
+class Context:
+    """What the positions step needs about one article."""
+
+    text: str
+    book: Codebook
+    published: str | None
+    actors: list[list[Mention]]  # per sentence
+    issues: list[list[Mention]]  # per sentence, anaphora resolved
+    speaking: list[Speaking]
+    quotes: list[tuple[int, int, str | None, str | None]]
+    timexes: list[Timex]
+    resolve_date: object  # callable(Timex) -> (date, precision) | None
+
+
+def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
+    out = []
+    a = s.start
+    for m in CLAUSE_BREAK.finditer(text, s.start, s.end):
+        if m.start() > a:
+            out.append((a, m.start()))
+        a = m.end()
+    if a < s.end:
+        out.append((a, s.end))
+    return out or [(s.start, s.end)]
+
+
+def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in cl:
+        if a <= pos < b:
+            return a, b
+    return cl[-1]
+
+
+@dataclass
+class Agent:
+    party: str
+    person: str | None
+    start: int
+    end: int
+    how: str
+
+
+def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None) -> list[Agent]:
+    """Candidate agents in a sentence: named mentions and resolved pronouns, in order."""
+    text = ctx.text
+    out: list[Agent] = []
+    for m in ctx.actors[si]:
+        p = party_of(m, ctx.book)
+        if p:
+            out.append(Agent(p, m.id if m.kind == "person" else None, m.start, m.end, m.rule or m.kind))
+    sp = ctx.speaking[si]
+    for m in FIRST_PERSON.finditer(text, s.start, s.end):
+        party, person = sp.party, sp.person
+        q = _quote_covering(ctx.quotes, m.start())
+        if q is not None:
+            party, person = q[2], q[3]
+        if party:
+            out.append(Agent(party, person, m.start(), m.end(), "we"))
+    for m in THIRD_PERSON.finditer(text, s.start, s.end):
+        if any(a.start <= m.start() < a.end for a in out):
+            continue
+        if last_person is not None and m.group(0).lower() in ("he", "she", "his", "her") or (
+                last_person is not None and m.group(0).lower().startswith("the ")):
+            p = party_of(last_person, ctx.book)
+            if p:
+                out.append(Agent(p, last_person.id, m.start(), m.end(), "pronoun"))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def _quote_covering(quotes, pos):
+    for q in quotes:
+        if q[0] <= pos < q[1]:
+            return q
+    return None
+
+
+def _is_object(text: str, clause_start: int, a: Agent) -> bool:
+    return bool(PREPOSITION.search(text[max(clause_start, a.start - 40):a.start]))
+
+
+def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int) -> list[Agent]:
+    """The nearest non-object agents before ``at`` in the clause, with coordinated ones."""
+    before = [a for a in agents if clause[0] <= a.start and a.end <= at]
+    for i in range(len(before) - 1, -1, -1):
+        a = before[i]
+        if _is_object(text, clause[0], a):
+            continue
+        group = [a]
+        j = i - 1
+        while j >= 0 and COORD.match(text[before[j].end:group[0].start]):
+            group.insert(0, before[j])
+            j -= 1
+        # "X and Y" where X is first: extend forward too
+        k = i + 1
+        while k < len(before) and COORD.match(text[group[-1].end:before[k].start]):
+            group.append(before[k])
+            k += 1
+        return group
+    return []
+
+
+def _owner(text: str, agents: list[Agent], clause: tuple[int, int], at: int) -> list[Agent]:
+    """For an eval cue: the owner named in the subject before the cue ("the US response")."""
+    before = [a for a in agents if clause[0] <= a.start and a.end <= at]
+    if not before:
+        return []
+    group = [before[-1]]
+    j = len(before) - 2
+    while j >= 0 and COORD.match(text[before[j].end:group[0].start]):
+        group.insert(0, before[j])
+        j -= 1
+    return group
+
+
+def _perspective(text: str, agents: list[Agent], s: Sentence) -> list[Agent]:
+    for a in agents:
+        if PERSPECTIVE.search(text[max(s.start, a.start - 12):a.start]) and re.match(
+                r"[’']s\s+(?:perspective|point of view|view)", text[a.end:a.end + 30]):
+            return [a]
+    return []
+
+
+def _passive(text: str, agents: list[Agent], at_end: int, clause_end: int) -> list[Agent]:
+    for a in agents:
+        if at_end <= a.start < clause_end and PASSIVE_BY.match(text[at_end:a.start]):
+            return [a]
+    return []
+
+
+def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], list[dict]]:
+    """Positions of one article and a per-sentence trace of what fired."""
+    text = ctx.text
+    book = ctx.book
+    positions: list[Position] = []
+    trace: list[dict] = []
+    last_person: Mention | None = None
+    response_owner: list[Agent] = []
+    statement_date: dict[str, tuple[str, str]] = {}
+    tx_starts = [t.start for t in ctx.timexes]
+
+    for si, s in enumerate(sentences):
+        entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
+                 "speaker_rule": ctx.speaking[si].rule,
+                 "actors": [(m.id, m.text) for m in ctx.actors[si]],
+                 "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
+                 "cues": [], "positions": []}
+        trace.append(entry)
+        agents = _agents(ctx, si, s, last_person)
+        persons = [m for m in ctx.actors[si] if m.kind == "person"]
+        # statement dates: "Lavrov said on Monday"
+        stmt = _statement_date(ctx, s, tx_starts)
+        if stmt:
+            for a in agents:
+                if a.person and a.how != "we":
+                    statement_date[a.person] = stmt
+        if ctx.speaking[si].question or QUESTION_END.search(s.text):
+            entry["skipped"] = "question"
+            if persons:
+                last_person = persons[-1]
+            continue
+        cl = clauses(text, s)
+        # who owns "the response" in this sentence, for later eval cues
+        for a in agents:
+            if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)):
+                response_owner = _owner(text, agents, (s.start, s.end), a.end + 1) or [a]
+        cues = stances_mod.find(text, s.start, s.end, book)
+        for cue in cues:
+            clause = _clause_of(cl, cue.start)
+            entry["cues"].append((cue.stance, cue.text, cue.rule))
+            if cue.stance != "warn" and stances_mod.in_conditional(text, clause[0], cue.start):
+                entry["cues"][-1] += ("conditional",)
+                continue
+            issues = [m for m in ctx.issues[si] if clause[0] <= m.start < clause[1]]
+            issue_how = "clause"
+            if not issues:
+                issues = list(ctx.issues[si])
+                issue_how = "sentence"
+            if not issues:
+                continue
+            if any(m.rule == "anaphora" for m in issues):
+                issue_how = "anaphora"
+            actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner)
+            if not actors:
+                continue
+            speaker = ctx.speaking[si].person
+            for a in actors:
+                sp = a.person or speaker
+                for im in _unique_issues(issues):
+                    stance = cue.stance
+                    if im.rule == "counter":
+                        stance = "demand" if stance in ("reject", "no-response") else "reject"
+                    date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
+                                              tx_starts, ctx.issues[si])
+                    conf = 0.35
+                    conf += 0.25 if actor_how in ("subject", "frame", "passive", "perspective") else 0.1
+                    conf += {"clause": 0.25, "sentence": 0.1, "anaphora": 0.1}[issue_how]
+                    if cue.negated:
+                        conf -= 0.05
+                    if ctx.speaking[si].rule == "publisher" and actor_how == "speaker":
+                        conf -= 0.05
+                    pos = Position(
+                        actor=a.party, issue=im.id, stance=stance, evidence=s.text, start=s.start, end=s.end,
+                        date=date, date_precision=prec, date_rule=drule,
+                        speaker=sp if sp and sp != a.party else None,
+                        target=target, confidence=round(min(conf, 0.95), 2),
+                        rule=f"{cue.rule};actor={actor_how};issue={issue_how}" + (";counter" if im.rule == "counter" else ""),
+                    )
+                    positions.append(pos)
+                    entry["positions"].append((pos.actor, pos.issue, pos.stance, pos.date, pos.rule))
+        if persons:
+            last_person = persons[-1]
+    return dedupe(positions), trace
+
+
+def _skip_poss(text: str, i: int) -> int:
+    m = re.match(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?", text[i:i + 20])
+    return i + (m.end() if m else 0)
+
+
+def _unique_issues(issues: list[Mention]) -> list[Mention]:
+    seen = {}
+    for m in issues:
+        if m.id not in seen or (seen[m.id].rule == "counter" and m.rule != "counter"):
+            seen[m.id] = m
+    return list(seen.values())
+
+
+def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Agent], response_owner):
+    text = ctx.text
+    sp = ctx.speaking[si]
+    speaker_agent = [Agent(sp.party, sp.person, s.start, s.start, "speaker")] if sp.party else []
+    persp = _perspective(text, agents, s)
+    if persp:
+        return persp, "perspective", None
+    if cue.frame == "eval":
+        own = _owner(text, agents, clause, cue.start)
+        if own:
+            return own, "frame", None
+        if RESPONSE_NOUN.search(text, clause[0], cue.start) and response_owner:
+            return response_owner, "frame", None
+    if cue.frame == "recipient":
+        rec = [a for a in agents if clause[0] <= a.start < cue.start and re.search(r"\bto\s+(?:the\s+)?$", text[max(0, a.start - 8):a.start])]
+        if rec:
+            return rec, "frame", None
+    if cue.frame == "noun":
+        own = [a for a in agents if a.end <= cue.start and cue.start - a.end <= 25
+               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])]
+        if own:
+            return _owner(text, own + [], (clause[0], cue.start), cue.start), "frame", None
+        m = re.match(r"\s+(?:of|from|by)\s+(?:the\s+)?", text[cue.end:cue.end + 20])
+        if m:
+            after = [a for a in agents if a.start == cue.end + m.end()]
+            if after:
+                return after, "frame", None
+    subj = _subject(text, agents, clause, cue.start)
+    if cue.frame == "modal":
+        if subj and all(a.how == "we" for a in subj):
+            return subj, "subject", None
+        if speaker_agent:
+            target = subj[0].party if subj else None
+            if target == speaker_agent[0].party:
+                target = None
+            return speaker_agent, "speaker", target
+        return subj, "subject", None
+    if subj:
+        return subj, "subject", None
+    pas = _passive(text, agents, cue.end, clause[1])
+    if pas:
+        return pas, "passive", None
+    # the subject of the sentence when the cue's clause has none ("X said ..., and ...")
+    subj = _subject(text, agents, (s.start, cue.start), cue.start)
+    if subj:
+        return subj, "sentence-subject", None
+    return speaker_agent, "speaker", None
+
+
+REPORT_DATE = re.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I)
+
+
+def _statement_date(ctx: Context, s: Sentence, tx_starts) -> tuple[str, str] | None:
+    text = ctx.text
+    for rep in REPORTING.finditer(text, s.start, s.end):
+        i = bisect_left(tx_starts, rep.end())
+        if i < len(ctx.timexes):
+            t = ctx.timexes[i]
+            if t.start < s.end and REPORT_DATE.match(text[rep.end():t.start]):
+                r = _resolve(ctx, t)
+                if r:
+                    return r
+    return None
+
+
+def _resolve(ctx: Context, t: Timex):
+    try:
+        r = ctx.resolve_date(t) if ctx.resolve_date else None
+    except Exception:
+        return None
+    if not r or not r[0]:
+        return None
+    return str(r[0]), r[1]
+
+
+def _date(ctx: Context, clause, cue, s: Sentence, stmt, carried, tx_starts, issues):
+    """(date, precision, rule): act date in the clause, else statement date, else publication."""
+    text = ctx.text
+    lo = bisect_left(tx_starts, clause[0])
+    hi = bisect_right(tx_starts, clause[1])
+    best = None
+    for t in ctx.timexes[lo:hi]:
+        if t.end > clause[1] or any(m.start <= t.start < m.end for m in issues):
+            continue
+        # a date attached to a reporting verb is the statement's, not the act's
+        pre = text[max(s.start, t.start - 30):t.start]
+        if re.search(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$", pre):
+            continue
+        r = _resolve(ctx, t)
+        if not r or r[1] == "year":
+            continue
+        dist = abs(t.start - cue.start)
+        if best is None or dist < best[0]:
+            best = (dist, r)
+    if best:
+        return best[1][0], best[1][1], "act"
+    if stmt:
+        return stmt[0], stmt[1], "statement"
+    if carried:
+        return carried[0], carried[1], "statement-carried"
+    if ctx.published:
+        p = ctx.published
+        prec = {10: "day", 7: "month", 4: "year"}.get(len(p), "day")
+        return p, prec, "published"
+    return None, None, "unknown"
+
+
+def dedupe(positions: list[Position]) -> list[Position]:
+    """One position per (actor, issue, stance, date): the most confident, earliest on ties."""
+    best: dict[tuple, Position] = {}
+    order: list[tuple] = []
+    for p in positions:
+        k = (p.actor, p.issue, p.stance, p.date)
+        if k not in best:
+            best[k] = p
+            order.append(k)
+        elif p.confidence > best[k].confidence:
+            best[k] = p
+    return [best[k] for k in order]

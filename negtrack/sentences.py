@@ -1,0 +1,170 @@
+"""Split an article's text into sentences with exact character offsets.
+
+Design decisions:
+
+* Offsets are into the text exactly as stored: every ``Sentence.text`` is
+  ``text[start:end]``. Nothing is normalised or unescaped, so Markdown escapes
+  (``\\[``), curly quotes and hard-wrapped lines all survive; a newline inside a
+  paragraph is just white space to the splitter.
+* Paragraphs are separated by blank lines (lines holding only white space) and
+  by the `` , `` joins a common news scraper puts between paragraphs (a run of
+  padding spaces, a comma, more space).
+* A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes or
+  brackets) followed by white space and something that can start a sentence.
+  A period after a known abbreviation ("Jan.", "Gen.", "Mr.") or an initial is
+  no boundary; after a dotted acronym ("U.S.") it is one only when a typical
+  sentence opener follows ("... in the U.S. The talks ...").
+* Transcript labels at the start of a paragraph ("THE PRESIDENT:", "Q",
+  "MS. PSAKI:") are not part of any sentence; the label is recorded as
+  ``speaker_label`` on every following sentence until the next label.
+* Datelines ("MOSCOW, Feb 14 (Reuters) -", "(CNN)") are skipped the same way.
+* ``quotes()`` finds quotations, including those that run over paragraphs by
+  the convention that an unclosed quote continues when the next paragraph
+  opens with a quote mark; the actor step uses it to attribute quoted words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from negtrack.models import Sentence
+
+# Blank lines, or the scraper's " , " join (padding spaces, comma, space).
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+|(?<=[.!?\"”])[ \t]*,[ \t]+(?=[\"“(]?[A-Z])")
+
+_LABEL = re.compile(
+    r"(?:Q(?=[ \t\u00a0]{2,}|[ \t\u00a0]*[:—–-][ \t\u00a0]|[ \t\u00a0]+[A-Z“\"(—])"
+    r"|(?:[A-Z][A-Z.’'\-]*[ \t]+){0,4}[A-Z][A-Z’'\-]+(?=:))"
+    r"[ \t\u00a0]*:?[ \t\u00a0]*"
+)
+_DATELINE = re.compile(
+    r"\((?:CNN|AP|AFP|Reuters)\)\s*[-—–]*\s*"
+    r"|[A-Z][A-Z .'\-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*[-—–]+\s*"
+    r"|[A-Z][A-Z .'\-]{2,40},?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*"
+)
+
+_END = re.compile(r"(?:[.!?]+|…)[\"”’')\]*_]*(?=\s)")
+_NEXT_OK = re.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr inc co corp ltd
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc e.g i.e approx dept est
+    univ fig pp vol ft mt ave amb pres sec""".split()
+)
+# After a dotted acronym ("U.S.") a period ends the sentence only before these.
+_OPENERS = frozenset(
+    """the a an we i he she it they this that these those but and so yet in on at for
+    our his her their there here what when why how if as after before while today
+    yesterday now however still meanwhile""".split()
+)
+_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}$")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the paragraphs (white space trimmed), in order."""
+    spans = []
+    pos = 0
+    for m in _PARA_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _is_boundary(text: str, m: re.Match, limit: int) -> bool:
+    if not _NEXT_OK.match(text, m.end(), limit):
+        return False
+    punct = text[m.start()]
+    if punct != ".":
+        return True
+    # the word the period closes
+    i = m.start()
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:i + 1]
+    bare = word.rstrip(".").lower()
+    if bare in ABBREVIATIONS:
+        return False
+    if len(bare) == 1 and bare.isalpha() and text[j].isupper():
+        return False  # an initial: "J. Biden"
+    if _ACRONYM.search(word):
+        nxt = re.match(r"\s+[\"“‘'(]*([A-Za-z]+)", text[m.end():limit])
+        return bool(nxt and nxt.group(1).lower() in _OPENERS)
+    return True
+
+
+def split(text: str) -> list[Sentence]:
+    """Sentences of ``text`` with offsets, paragraph numbers and transcript labels."""
+    out: list[Sentence] = []
+    if not text:
+        return out
+    label: str | None = None
+    for pno, (pa, pb) in enumerate(paragraphs(text)):
+        start = pa
+        m = _LABEL.match(text, pa, pb)
+        if m:
+            raw = text[pa:m.end()].strip().rstrip(":").strip()
+            # A label is a short upper-case name before a colon, or "Q".
+            if raw == "Q" or (raw.isupper() and ":" in text[pa:m.end()]):
+                label = raw
+                start = m.end()
+        if pno == 0 or start == pa:
+            d = _DATELINE.match(text, start, pb)
+            if d:
+                start = d.end()
+        while start < pb and text[start].isspace():
+            start += 1
+        s = start
+        for e in _END.finditer(text, start, pb):
+            if e.end() >= pb:
+                break
+            if _is_boundary(text, e, pb):
+                out.append(Sentence(s, e.end(), text[s:e.end()], pno, label))
+                s = e.end()
+                while s < pb and text[s].isspace():
+                    s += 1
+        if s < pb:
+            out.append(Sentence(s, pb, text[s:pb], pno, label))
+    return out
+
+
+_OPEN_Q = "“"
+_CLOSE_Q = "”"
+
+
+def quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of quotations (from the opening mark to just after the closing one).
+
+    A quotation left open at the end of a paragraph continues when the next
+    paragraph opens with a quote mark; otherwise it ends with its paragraph.
+    """
+    paras = paras if paras is not None else paragraphs(text)
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for idx, (a, b) in enumerate(paras):
+        i = a
+        if open_at is not None and text[a] in "“\"":
+            i = a + 1  # the reopening mark of a quotation that runs on
+        elif open_at is not None:
+            spans.append((open_at, paras[idx - 1][1]))
+            open_at = None
+        for k in range(i, b):
+            c = text[k]
+            if c == _OPEN_Q or (c == '"' and open_at is None):
+                if open_at is None:
+                    open_at = k
+            elif (c == _CLOSE_Q or c == '"') and open_at is not None:
+                spans.append((open_at, k + 1))
+                open_at = None
+    if open_at is not None and paras:
+        spans.append((open_at, paras[-1][1]))
+    return spans

@@ -1,0 +1,239 @@
+"""Stance cues: which words say demand, propose, accept, … and how negation turns them.
+
+Design decisions:
+
+* The engine has its own English cue lexicon per stance (``DEFAULTS``); a
+  codebook's ``[stances]`` table adds cue phrases (plain or ``re:``). Each cue
+  has a frame that tells the positions step whose stance it is:
+
+  - ``verb``: the subject's ("Russia demands", "we propose");
+  - ``noun``: the possessor's ("Russia's demands", "the US proposal");
+  - ``eval``: the owner of what is judged ("the US response is negative" →
+    the US; "a non-starter from NATO's perspective" → NATO);
+  - ``modal``: obligations ("Congress must act") are the speaker's demand,
+    addressed to the subject (the target);
+  - ``recipient``: "the message to the OSCE remained unanswered" is the
+    recipient's no-response.
+
+* Negation within the three words before a cue turns it: "not accept" is
+  reject, "did not reject" and "not ruling out" are open, "has not responded"
+  is no-response, "not open to" is reject; a negated demand, proposal,
+  warning or meeting says nothing and is dropped. Cues that carry their own
+  negation ("not for discussion", "cannot satisfy", "not exhausted") are
+  never turned again.
+* Conditionals: a cue inside an "if"/"unless" clause is a hypothetical the
+  actor does not own and is dropped, except warnings ("if Russia invades, we
+  will impose costs" fires on the main clause anyway). Modal "could consider"
+  is open, not accept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from negtrack.codebook import Codebook, compile_cue
+from negtrack.models import STANCES
+
+W = r"(?:[\w’'-]+\s+)"  # one word and its space
+
+# (stance, frame, pattern); patterns are case-insensitive.
+DEFAULTS: list[tuple[str, str, str]] = [
+    # demand
+    ("demand", "verb", r"\bdemand(?:s|ed|ing)?\b(?! (?:for|that the US)\b)"),
+    ("demand", "noun", r"\bdemands\b"),
+    ("demand", "verb", r"\binsist(?:s|ed|ing)?\s+(?:on|that)\b"),
+    ("demand", "verb", r"\bcall(?:s|ed|ing)?\s+(?:on\s+\w+\s+)?for\b"),
+    ("demand", "verb", r"\burg(?:e|es|ed|ing)\b"),
+    ("demand", "verb", r"\bwants?\s+" + W + r"{0,3}to\b|\bwanted\s+" + W + r"{0,3}to\b"),
+    ("demand", "verb", r"\bseek(?:s|ing)?\s+to\s+(?:convince|get|obtain|secure|force)\b"),
+    ("demand", "verb", r"\bpress(?:es|ed|ing)?\s+(?:for|\w+\s+to)\b"),
+    ("demand", "verb", r"\bagitat(?:e|es|ed|ing)\s+for\b"),
+    ("demand", "verb", r"\b(?:remain|are|is|stay)\s+committed\s+to\b"),
+    ("demand", "verb", r"\bpreference\s+for\b"),
+    ("demand", "verb", r"\bto\s+get\s+(?:legally[- ]binding\s+)?(?:security\s+)?guarantees\b"),
+    ("demand", "verb", r"\basking\s+for\b|\basks?\s+for\b"),
+    ("demand", "noun", r"\b(?:key|core|main)\s+(?:security\s+)?(?:concerns|interests|demands)\b"),
+    ("demand", "modal", r"\bmust\b|\bha(?:s|ve|d)\s+to\s+be\b|\bha(?:s|ve)\s+to\b|\bneeds?\s+to\b|\bwill\s+be\s+required\b"),
+    ("demand", "verb", r"\bit\s+(?:is|’s|'s)\s+not\s+too\s+late\s+to\b"),
+    # propose
+    ("propose", "verb", r"\bpropos(?:e|es|ed|ing)\b"),
+    ("propose", "noun", r"\bproposals?\b"),
+    ("propose", "verb", r"\boffer(?:s|ed|ing)?\b"),
+    ("propose", "verb", r"\bput\s+" + W + r"{0,6}on\s+the\s+table\b|\bput\s+forward\b|\btabled\b"),
+    ("propose", "verb", r"\bsuggest(?:s|ed|ing)?\b"),
+    ("propose", "verb", r"\bpresent(?:s|ed)\b"),
+    ("propose", "verb", r"\bpublish(?:es|ed)?\s+" + W + r"{0,2}draft\b"),
+    ("propose", "noun", r"\binitiatives?\b"),
+    # accept
+    ("accept", "verb", r"\baccept(?:s|ed|ing)?\b"),
+    ("accept", "verb", r"\breach(?:ed|es)?\s+(?:an?\s+|the\s+)?" + W + r"{0,2}(?:agreement|deal)\b"),
+    ("accept", "verb", r"\bagreed\s+to\b(?!\s+(?:meet|talk|continue|keep|hold|sit|engage|designate|negotiate))"),
+    ("accept", "verb", r"\bsign(?:s|ed|ing)?\b(?!\s+(?:of|that)\b)"),
+    ("accept", "verb", r"\bpass(?:ed|es|ing)\b|\bpassage\b"),
+    ("accept", "verb", r"\bvot(?:e|ed|es)\s+for\b|\bfinal\s+vote\b"),
+    ("accept", "verb", r"\bendors(?:e|es|ed)\b|\bbacked\b"),
+    ("accept", "verb", r"\bget\s+things\s+done\b"),
+    # open
+    ("open", "verb", r"\b(?:remain|remains|is|are|stay)\s+open\s+to\b|\bopen\s+to\s+diplomacy\b"),
+    ("open", "verb", r"\bready\s+to\s+(?:\w+\s+){0,2}(?:discuss|talk|engage|negotiate|pursue|keep|continue|sit|explore)\b"),
+    ("open", "verb", r"\bready\s+with\s+diplomacy\b"),
+    ("open", "verb", r"\bwilling(?:ness)?\s+to\b"),
+    ("open", "verb", r"\b(?:could|can|may|might|would)\s+(?:\w+\s+)?consider\b|\bto\s+consider\b"),
+    ("open", "eval", r"\bconstructive\b|\bproductive\b|\bsubstantive\b"),
+    ("open", "verb", r"\bnot\s+exhausted\b"),
+    ("open", "verb", r"\broom\s+for\s+(?:diplomacy|negotiation|compromise)\b"),
+    ("open", "verb", r"\bprogress\s+(?:could|can|may)\s+be\s+made\b"),
+    ("open", "verb", r"\bdiplomacy\s+is\s+(?:always\s+)?(?:a\s+possibility|possible)\b|\bchoose\s+diplomacy\b"),
+    ("open", "verb", r"\bthere\s+is\s+always\s+a\s+chance\b"),
+    ("open", "verb", r"\bit[’']s\s+possible\b|\bit\s+is\s+possible\b"),
+    ("open", "verb", r"\bagree(?:d|s)?\s+to\s+(?:continue|keep)\b|\bagreed\s+that\b"),
+    ("open", "verb", r"\bproposed\s+to\s+continue\b"),
+    # reject
+    ("reject", "verb", r"\breject(?:s|ed|ing)?\b|\brejection\b"),
+    ("reject", "verb", r"\brefus(?:e|es|ed|ing)\b"),
+    ("reject", "eval", r"\bnot\s+for\s+discussion\b|\bnon-?starters?\b|\bunacceptable\b|\bcannot\s+satisfy\b|\bcan[’']t\s+satisfy\b"),
+    ("reject", "eval", r"\b(?:is|was|are|were)\s+negative\b"),
+    ("reject", "verb", r"\boppos(?:e|es|ed|ing)\b|\bopposition\s+to\b"),
+    ("reject", "verb", r"\bare\s+against\b|\bis\s+against\b|\bagainst\s+it\b"),
+    ("reject", "verb", r"\bsaid\s+no\b|\bsay\s+no\b"),
+    ("reject", "verb", r"\brul(?:e|ed|es|ing)\s+out\b|\boff\s+the\s+table\b|\bdeal-?breaker\b"),
+    ("reject", "verb", r"\b(?:will|would|won[’']t)\s+not\s+withdraw\b|\bwon[’']t\s+withdraw\b"),
+    ("reject", "verb", r"\bdefended\b|\bfight\s+to\s+protect\b"),
+    ("reject", "verb", r"\bwill\s+not\s+sacrifice\b|\bnever\s+compromise\b"),
+    # no-response
+    ("no-response", "recipient", r"\b(?:remained|remains|went|go|goes|left)\s+unanswered\b"),
+    ("no-response", "verb", r"\bignor(?:e|es|ed|ing)\b"),
+    ("no-response", "verb", r"\bno\s+(?:meaningful\s+|positive\s+)?(?:response|answer|reply)\b"),
+    ("no-response", "verb", r"\bneglect\b"),
+    ("no-response", "verb", r"\bno\s+(?:meaningful\s+)?(?:evidence|sign)\s+of\b"),
+    # warn
+    ("warn", "verb", r"\bwarn(?:s|ed|ing)?\b"),
+    ("warn", "verb", r"\bthreat(?:en|ens|ened|ening)\b"),
+    ("warn", "verb", r"\bimpos(?:e|es|ed|ing)\s+" + W + r"{0,4}(?:costs?|sanctions|consequences|penalties)\b"),
+    ("warn", "verb", r"\b(?:severe|serious|significant|swift|massive|harsh)\s+(?:\w+\s+)?(?:costs?|consequences|sanctions|penalties)\b"),
+    ("warn", "verb", r"\brespond\s+(?:swiftly|decisively|forcefully|firmly)\b"),
+    ("warn", "verb", r"\bdeter(?:rence|ring)?\b"),
+    ("warn", "verb", r"\bpunishments?\b"),
+    ("warn", "verb", r"\bwill\s+face\b"),
+    ("warn", "verb", r"\bescalate\s+sanctions\b"),
+    ("warn", "verb", r"\bhostage\b"),
+    ("warn", "verb", r"\bdefend\s+every\s+inch\b"),
+    # consult
+    ("consult", "verb", r"\bmeet(?:s|ing|ings)?\b|\bmet\b"),
+    ("consult", "verb", r"\btalks\b"),
+    ("consult", "verb", r"\bsp(?:oke|eak|eaks|eaking)\s+(?:again\s+)?(?:with|to)\b"),
+    ("consult", "verb", r"\bcalls?\s+with\b|\bphone\s+call\b|\bvideo\s+call\b"),
+    ("consult", "verb", r"\bdiscuss(?:ed|es|ing|ions?)?\b"),
+    ("consult", "verb", r"\bnegotiat(?:e|ed|es|ing|ions?|ors?)\b"),
+    ("consult", "verb", r"\bengage(?:d|ment|ments)?\b|\bengaging\b"),
+    ("consult", "verb", r"\bdialogue\b"),
+    ("consult", "verb", r"\bconsult(?:s|ed|ing|ations?)?\b"),
+    ("consult", "verb", r"\bsummit\b"),
+    ("consult", "verb", r"\bin\s+touch\b|\bin\s+(?:constant\s+|close\s+)?contact\b"),
+    ("consult", "verb", r"\bnon-stop\s+diplomacy\b|\bengaged\s+in\s+diplomacy\b"),
+    # respond
+    ("respond", "verb", r"\b(?:handed|delivered|sent|submitted|gave|provided|transmitted)\s+" + W + r"{0,3}(?:written\s+)?(?:responses?|replies|reply|answers?)\b"),
+    ("respond", "noun", r"\bwritten\s+(?:responses?|replies)\b"),
+    ("respond", "verb", r"\brespond(?:ed)?\s+in\s+writing\b"),
+]
+
+NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|without)\b|n[’']t\b", re.I)
+OWN_NEGATION = re.compile(r"\bnot\b|\bno\b|n[’']t\b|\bnever\b|\bcannot\b|unanswered|\bneglect|non-?starter|unacceptable", re.I)
+
+# What a negated cue means instead (None: nothing).
+TURN = {
+    "accept": "reject",
+    "reject": "open",
+    "open": "reject",
+    "respond": "no-response",
+    "demand": None,
+    "propose": None,
+    "warn": None,
+    "consult": None,
+    "no-response": None,
+}
+
+
+@dataclass(frozen=True)
+class Cue:
+    stance: str
+    frame: str
+    pattern: re.Pattern
+    rule: str
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    stance: str
+    frame: str
+    start: int
+    end: int
+    text: str
+    rule: str
+    negated: bool = False
+
+
+_LEX: dict[tuple, list[Cue]] = {}
+
+
+def lexicon(book: Codebook | None) -> list[Cue]:
+    """The engine's cues plus the codebook's ``[stances]`` extras, compiled once."""
+    key = (book.name, book.version, id(book)) if book is not None else None
+    cues = _LEX.get(key)
+    if cues is None:
+        cues = [Cue(st, fr, re.compile(p, re.I), f"{st}:{fr}:{i}") for i, (st, fr, p) in enumerate(DEFAULTS)]
+        if book is not None:
+            for st, phrases in book.stances.items():
+                if st in STANCES:
+                    for ph in phrases:
+                        cues.append(Cue(st, "verb", compile_cue(ph), f"{st}:codebook:{ph}"))
+        _LEX[key] = cues
+    return cues
+
+
+def find(text: str, start: int, end: int, book: Codebook | None) -> list[CueMatch]:
+    """Stance cues in ``text[start:end]``, negation applied; offsets into ``text``.
+
+    Where cues overlap the longest wins (so "not for discussion" beats
+    "discussion").
+    """
+    raw = []
+    for cue in lexicon(book):
+        for m in cue.pattern.finditer(text, start, end):
+            raw.append((m.start(), m.end(), cue))
+    raw.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[CueMatch] = []
+    last_end = -1
+    for a, b, cue in raw:
+        if a < last_end:
+            continue
+        last_end = b
+        stance, negated = cue.stance, False
+        if not OWN_NEGATION.search(text, a, b) and _negated_before(text, start, a):
+            negated = True
+            stance = TURN.get(stance)
+            if stance is None:
+                continue
+        out.append(CueMatch(stance, cue.frame, a, b, text[a:b], cue.rule, negated))
+    return out
+
+
+def _negated_before(text: str, floor: int, at: int) -> bool:
+    """A negator within the three words before ``at`` (same clause)."""
+    window = text[max(floor, at - 40):at]
+    window = re.split(r"[,;:—–]|\bbut\b", window)[-1]
+    words = window.split()[-3:]
+    return bool(NEGATION.search(" ".join(words)))
+
+
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b", re.I)
+
+
+def in_conditional(text: str, clause_start: int, at: int) -> bool:
+    """The cue at ``at`` sits inside an if/unless clause (no comma since the 'if')."""
+    seg = text[clause_start:at]
+    m = None
+    for m in CONDITIONAL.finditer(seg):
+        pass
+    return bool(m and "," not in seg[m.end():])
