@@ -459,13 +459,14 @@ def _read_text(text: str, name: str, label: str, ext: str) -> Article:
         body = _require_text(_clean_body(front[1]), label)
         article = _from_fields(body, name, label, fields, keys, "markdown", "front-matter", "front matter")
     else:
-        header = _split_header(_clean_body(text))
+        text = _clean_body(text)
+        header = _split_header(text)
         if header is not None:
             fields, body, keys = header
             body = _require_text(_clean_body(body), label)
             article = _from_fields(body, name, label, fields, keys, "header", "header", "header")
         else:
-            article = Article(text=_require_text(_clean_body(text), label), path=name, format=fmt)
+            article = Article(text=_require_text(text, label), path=name, format=fmt)
     if article.title is None and article.format == "markdown":
         m = re.match(r"#[ \t]+(.+)", article.text)
         if m:
@@ -474,7 +475,10 @@ def _read_text(text: str, name: str, label: str, ext: str) -> Article:
     return article
 
 
-def _from_fields(body, name, label, fields, keys, fmt, rule, where) -> Article:
+def _from_fields(
+    body: str, name: str, label: str, fields: dict, keys: dict, fmt: str, rule: str, where: str
+) -> Article:
+    """An Article from header/front-matter fields; ``keys`` are the keys as written."""
     date_key = "published" if fields.get("published") else "date"
     raw_date = fields.get(date_key)
     if isinstance(raw_date, list):
@@ -575,14 +579,16 @@ def _read_record(rec, num: int, where: str, name: str, label: str) -> Article:
     published = _metadata_date(rec.get(date_field), at, f'"{date_field}"') if date_field else None
     rec_path = rec.get("path") if isinstance(rec.get("path"), str) else None
     url = _opt(rec.get("url")) if isinstance(rec.get("url"), str) else None
-    author = rec.get("author")
-    if isinstance(author, dict):
+    author, source = rec.get("author"), rec.get("source") or rec.get("publisher")
+    if isinstance(author, dict):  # {"name": …} objects, as in schema.org dumps
         author = author.get("name")
+    if isinstance(source, dict):
+        source = source.get("name")
     article = Article(
         text=body,
         path=rec_path or url or f"{name}#{num}",
         title=_opt(rec.get("title") or rec.get("headline")),
-        source=_opt(rec.get("source") or rec.get("publisher")) if not isinstance(rec.get("source"), dict) else _opt(rec["source"].get("name")),
+        source=_opt(source),
         url=url,
         author=_opt(author),
         published=published,

@@ -52,6 +52,7 @@ def warn(message: str) -> None:
         return
     output_warn(message)
 
+
 # (magic prefix, human name). Checked against the raw bytes, before any BOM
 # handling; none of these collide with a text BOM.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -149,13 +150,10 @@ def _cyrillic_votes(text: str) -> tuple[int, int]:
 
 def _single_byte_codec(data: bytes) -> str:
     """Pick cp1251, cp1252 or latin-1 for bytes that are not UTF-8."""
-    high = data.translate(None, _ASCII)
-    if not high:
-        return "latin-1"  # pure ASCII plus stray bytes removed; never reached in practice
     cyr, mixed = _cyrillic_votes(data[:_HEURISTIC_SAMPLE].decode("cp1251", errors="replace"))
     if cyr > mixed:
         return "cp1251"
-    present = set(high)
+    present = set(data.translate(None, _ASCII))
     if present & _CP1252_UNDEFINED:
         return "latin-1"
     if any(0x80 <= b <= 0x9F for b in present):
@@ -228,6 +226,11 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
             # replace what is broken (odd trailing byte, lone surrogate).
             warn(f"{name}: undecodable bytes in {encoding} text replaced by U+FFFD")
             text = body.decode(encoding, errors="replace")
+        # 16-bit binary data can put NULs on every other byte too.
+        sample = text[:_SAMPLE]
+        bad = sum(1 for ch in sample if ch < " " and ord(ch) not in _TEXT_CONTROLS)
+        if bad > len(sample) / 10:
+            raise InputError(f"{name}: binary file (control bytes), not an article")
         return _strip_nul(text, name), encoding
 
     # Not UTF-16/32: too many control bytes means binary.
@@ -242,7 +245,10 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
     except UnicodeDecodeError:
         if html:
             declared = _declared_charset(data)
-            if declared and declared not in ("utf-8",):
+            # "iso-8859-1" and "ascii" labels are read as windows-1252 by
+            # browsers, so pages mislabel cp1252 that way: let the heuristic
+            # decide those.
+            if declared and declared not in ("utf-8", "ascii", "iso8859-1", "latin-1"):
                 try:
                     return data.decode(declared), declared
                 except (UnicodeDecodeError, LookupError):

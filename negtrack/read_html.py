@@ -5,8 +5,9 @@ Design decisions:
 * Boilerplate containers are dropped whole: script, style, nav, header,
   footer, aside, noscript, form, template, svg, iframe, button, select,
   anything hidden (``hidden``, ``aria-hidden``, ``display:none``) and ARIA
-  page-chrome roles (navigation, banner, contentinfo, complementary …). A page's ``<header>`` *inside* an ``<article>`` often
-  holds only the headline and byline, which we read as metadata anyway.
+  page-chrome roles (navigation, banner, contentinfo, complementary …).
+  Even a ``<header>`` inside an ``<article>`` goes: it holds the headline
+  and byline, which we read as metadata anyway.
 * If the page has ``<article>`` elements the one with the most text is the
   article; else ``<main>``; else the whole ``<body>``. Sites that wrap every
   teaser in ``<article>`` still work because the real story is the longest.
@@ -76,7 +77,7 @@ class _Extractor(HTMLParser):
         self.stack: list[str] = []
         self.skip_depth = 0  # >0 while inside a dropped container
         self.pre_depth = 0
-        # Paragraphs: (text, article index or None, inside <main>, inside <body>)
+        # Paragraphs: (text, index of the enclosing <article> or None, inside <main>)
         self.paragraphs: list[tuple[str, int | None, bool]] = []
         self.buf: list[str] = []
         self.article_stack: list[int] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -215,6 +216,13 @@ def test_html_longest_article_wins_and_meta_charset():
     assert a.encoding == "cp1251"
 
 
+def test_html_meta_charset_beats_the_heuristic():
+    # KOI8-R bytes would pass for cp1251 by letter shape; the declaration decides.
+    page = '<meta charset="koi8-r"><p>Переговоры продолжатся в Женеве.</p>'.encode("koi8-r")
+    a = one(page, "ru.html")
+    assert (a.text, a.encoding) == ("Переговоры продолжатся в Женеве.", "koi8-r")
+
+
 def test_html_hidden_roles_tables_and_unclosed_head():
     page = (
         b"<html><head><title>T</title><body><p>Hi <b>there</b>,</p>"
@@ -233,7 +241,8 @@ def test_html_without_paragraphs_is_empty():
 
 def test_jsonl_records(tmp_path):
     lines = [
-        '{"text": "First article.", "title": "One", "url": "https://e.com/1", "published": "2022-02-14", "source": "Wire", "author": "A"}',
+        json.dumps({"text": "First article.", "title": "One", "url": "https://e.com/1",
+                    "published": "2022-02-14", "source": "Wire", "author": "A"}),
         "",
         '{"body": "Second, dated by its path.", "path": "in/2022-03-01_x.txt"}',
         '{"content": "Third.\\r\\nNo metadata.", "date": "March 2, 2022", "extra": 1}',
@@ -408,6 +417,7 @@ def _zip_bytes() -> bytes:
         (_zip_bytes(), "ZIP"),
         (gzip.compress(b"hello"), "gzip"),
         (bytes(range(0, 32)) * 20, "control bytes"),
+        (bytes([1, 0, 2, 0, 3, 0, 65, 0]) * 50, "control bytes"),  # 16-bit binary, not UTF-16
         (b"\x00\x01\x02\x03text\x00\x00\x00\x04\x05" * 40, "control bytes"),
     ],
 )
