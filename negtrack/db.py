@@ -219,3 +219,49 @@ def m001_initial(db):
     db.execute("CREATE INDEX positions_created ON positions (created)")
     db.execute("CREATE INDEX articles_published ON articles (published)")
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+@MIGRATIONS(name="m002_people_state_views")
+def m002_people_state_views(db):
+    db.execute(
+        """
+        CREATE TABLE people (
+            codebook TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT,
+            party TEXT,
+            PRIMARY KEY (codebook, id)
+        )"""
+    )
+    # Small key/value memory of the store itself, e.g. when `changes` last ran.
+    db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT)")
+    # Readable views for sqlite3 / Datasette users: no need to learn the schema.
+    db.execute(
+        """
+        CREATE VIEW positions_full AS
+        SELECT p.uid AS id, p.date, p.date_precision, p.actor, ac.name AS actor_name, p.stance,
+               p.issue, i.title AS issue_title, p.speaker, p.target, p.evidence, p.confidence, p.status,
+               p.article_id, a.title AS article_title, a.path AS article_path, a.source AS article_source,
+               a.published, p.codebook, p.codebook_version, p.created
+        FROM positions p
+        LEFT JOIN articles a ON a.id = p.article_id
+        LEFT JOIN actors ac ON ac.codebook = p.codebook AND ac.id = p.actor
+        LEFT JOIN issues i ON i.codebook = p.codebook AND i.slug = p.issue"""
+    )
+    db.execute(
+        """
+        CREATE VIEW timeline AS
+        SELECT date, actor_name, stance, issue_title, speaker, evidence, article_title, id, article_id
+        FROM positions_full WHERE status != 'rejected'
+        ORDER BY date IS NULL, date, issue_title, actor_name"""
+    )
+    db.execute(
+        """
+        CREATE VIEW latest_stances AS
+        SELECT issue, actor, stance, date, count(DISTINCT article_id) AS sources
+        FROM positions_full f
+        WHERE status != 'rejected' AND date = (
+            SELECT max(date) FROM positions q
+            WHERE q.issue = f.issue AND q.actor = f.actor AND q.status != 'rejected')
+        GROUP BY issue, actor, stance, date"""
+    )

@@ -53,6 +53,12 @@ def sync_codebook(db, book) -> None:
         ],
         pk=("codebook", "slug"),
     )
+    db.execute("DELETE FROM people WHERE codebook = ?", [book.name])
+    if book.people:
+        db["people"].insert_all(
+            [{"codebook": book.name, "id": p.id, "name": p.name, "party": p.party} for p in book.people.values()],
+            pk=("codebook", "id"),
+        )
 
 
 def find_article_id(db, content_hash: str) -> int | None:

@@ -106,7 +106,7 @@ def timeline(db, issues=None, actors=None, since=None, until=None) -> list[dict]
     return rows
 
 
-def status(db, as_of=None, issues=None, actors=None) -> list[dict]:
+def status(db, as_of=None, issues=None, actors=None, created_before: str | None = None) -> list[dict]:
     """Each actor's latest stance per issue: one row per (issue, actor) cell.
 
     ``sources`` counts the articles backing that stance on that date; when
@@ -116,6 +116,9 @@ def status(db, as_of=None, issues=None, actors=None) -> list[dict]:
     check_known(db, "issue", issues)
     check_known(db, "actor", actors)
     where, params = _filters(issues, actors, until=check_date(as_of, "--as-of"))
+    if created_before:
+        where += " AND p.created < ?"
+        params.append(created_before)
     sql = f"""
         SELECT p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
         FROM positions p WHERE {where} AND p.date IS NOT NULL
@@ -215,3 +218,52 @@ def show(db, ref: str, excerpt: int = 600) -> dict:
     a["chars"] = len(text)
     a["positions"] = positions
     return a
+
+
+def actors(db) -> list[dict]:
+    """Each party with its people, how many positions it holds and on which issues."""
+    people: dict[tuple, list[str]] = {}
+    for r in db.execute("SELECT codebook, party, name FROM people ORDER BY name"):
+        people.setdefault((r[0], r[1]), []).append(r[2])
+    counts: dict[tuple, tuple[int, str]] = {
+        (r[0], r[1]): (r[2], r[3] or "")
+        for r in db.execute(
+            f"""SELECT p.codebook, p.actor, count(*), group_concat(DISTINCT p.issue)
+                FROM positions p WHERE {VISIBLE} GROUP BY p.codebook, p.actor""")
+    }
+    out = []
+    for r in db.query("SELECT codebook, id, name, kind FROM actors ORDER BY codebook, id"):
+        n, issues_ = counts.get((r["codebook"], r["id"]), (0, ""))
+        out.append({**r, "people": people.get((r["codebook"], r["id"]), []), "positions": n,
+                    "issues": sorted(filter(None, issues_.split(",")))})
+    return out
+
+
+def visible_positions(db, as_of: str | None = None) -> list[dict]:
+    return list(db.query(
+        f"""SELECT p.uid AS id, p.issue, p.actor, p.stance, p.date, p.target, p.article_id
+            FROM positions p WHERE {VISIBLE}"""))
+
+
+def issues(db, as_of: str | None = None) -> list[dict]:
+    """Each issue with its proposition, its number of positions and where it stands."""
+    from negtrack import demands
+
+    ds = demands.link(visible_positions(db), as_of)
+    counts = {(r[0], r[1]): r[2] for r in db.execute(
+        f"SELECT p.codebook, p.issue, count(*) FROM positions p WHERE {VISIBLE} GROUP BY p.codebook, p.issue")}
+    return [
+        {**r, "positions": counts.get((r["codebook"], r["slug"]), 0),
+         "stands": demands.issue_summary(ds, r["slug"])}
+        for r in db.query("SELECT codebook, slug, title, proposition FROM issues ORDER BY codebook, slug")
+    ]
+
+
+def demand_rows(db, open_only: bool = False, as_of: str | None = None, issues_=None) -> list[dict]:
+    from negtrack import demands
+
+    check_known(db, "issue", issues_)
+    rows = [d.as_row() for d in demands.link(visible_positions(db), as_of)]
+    if issues_:
+        rows = [r for r in rows if r["issue"] in issues_]
+    return [r for r in rows if r["open"]] if open_only else rows
