@@ -1111,20 +1111,100 @@ _NORMALISERS = {
 # When two candidates have the same span length, the earlier rule in this list wins.
 _RULE_ORDER = {name: i for i, name in enumerate(_NORMALISERS)}
 
-# Quick prefilter: skip rules whose keywords do not occur at all in the text.
-_TRIGGERS = {
-    "iso": re.compile(r"\d{4}-\d\d-\d\d"),
-    "numeric": re.compile(r"\d/\d"),
-    "decade": re.compile(r"\d0'?s\b|ties\b", re.I),
-    "century": re.compile(r"century", re.I),
-    "ago": re.compile(r"\b(?:ago|earlier|from now|hence)\b", re.I),
-    "yearago": re.compile(r"year[\s-](?:ago|earlier|before)", re.I),
-    "daybefore": re.compile(r"day\s+(?:before|after)", re.I),
-    "yearend": re.compile(r"[\s-]end\b", re.I),
-    "quarter": re.compile(r"quarter|period|half", re.I),
-    "qshort": re.compile(r"[1-4]Q|Q[1-4]"),
-    "holiday": re.compile(r"christmas|thanksgiving|new year's|halloween|independence|valentine|boxing|labor day|memorial|easter|election day", re.I),
+# Speed: most patterns begin with optional modifiers, which the regex engine
+# would try at every character of the text.  Instead each rule has an anchor
+# (the word it cannot do without: a month name, "quarter", "ago" ...); only
+# windows around its anchors are scanned with the full pattern.  A rule
+# without an anchor is scanned over the whole text.
+_UNIT_RULES = ("relunit", "season_year", "quarter", "yearago", "yearend", "ref")
+_WD_RULES = ("weekday", "mdy", "dmy")
+_MON_RULES = ("mdy", "dmy", "month")
+# keyword (lower case) -> rules it can start.  Found with str.find, which is
+# far faster than any alternation the regex engine would try at every offset.
+_KEYWORDS = {}
+for _w in ("week", "weekend", "month", "year", "quarter", "decade", "spring", "summer", "fall",
+           "autumn", "winter", "season", "period", "half"):
+    _KEYWORDS[_w] = _UNIT_RULES
+_KEYWORDS["century"] = ("century", "relunit")
+_KEYWORDS["year"] = _UNIT_RULES + ("holiday",)
+for _w in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+    _KEYWORDS[_w] = _WD_RULES
+for _w in ("today", "tonight", "tomorrow", "yesterday"):
+    _KEYWORDS[_w] = ("dayword", "daybefore")
+for _w in ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december"):
+    _KEYWORDS[_w] = _MON_RULES
+for _w in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"):
+    _KEYWORDS[_w + "."] = _MON_RULES
+    _KEYWORDS[_w + " "] = ("mdy",)  # "Feb 14, 2022"
+for _w in ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"):
+    _KEYWORDS[_w] = ("decade",)
+for _w in ("nineteen", "thousand"):
+    _KEYWORDS[_w] = ("year", "month", "season_year")
+for _w in ("ago", "earlier", "hence"):
+    _KEYWORDS[_w] = ("ago", "yearago")
+_KEYWORDS["end"] = ("yearend",)
+for _w in ("christmas", "thanksgiving", "halloween", "independence", "valentine", "boxing", "labor day",
+           "memorial", "easter", "election day"):
+    _KEYWORDS[_w] = ("holiday",)
+for _w in ("now", "nowadays", "current", "currently", "recent", "recently", "past", "future", "present",
+           "term", "days", "coming", "next"):
+    _KEYWORDS[_w] = ("ref",)
+_KEYWORDS["now"] = ("ref", "ago")
+_KEYWORDS["years"] = ("ref",)
+_KEYWORDS["/"] = ("numeric",)
+_KEYWORDS["q"] = ("qshort",)
+_DIGITS4 = re.compile(r"(?<![0-9])[12][0-9]{3}(?![0-9])")
+_DIGIT_RULES = ("year", "iso", "decade", "qshort", "season_year")
+_DECADE_APOS = re.compile(r"'[0-9]0s")
+# characters a window reaches before / after its anchor, per rule (the
+# longest prefix and suffix each pattern can have, plus 20 for look-aheads)
+_REACH = {
+    "iso": (6, 30), "numeric": (6, 30), "mdy": (16, 70), "dmy": (36, 60), "month": (50, 70),
+    "decade": (25, 30), "century": (30, 30), "year": (45, 40), "ago": (55, 40), "yearago": (45, 60),
+    "dayword": (10, 35), "daybefore": (20, 45), "weekday": (24, 65), "relunit": (56, 30),
+    "yearend": (25, 30), "season_year": (50, 70), "quarter": (60, 60), "qshort": (6, 30),
+    "holiday": (20, 50), "ref": (20, 50),
 }
+# ASCII-only lower-casing keeps offsets identical (str.lower may not).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _windows(text):
+    """rule -> merged [start, end] windows around the anchors that can start it."""
+    low = text.translate(_ASCII_LOWER)
+    n = len(text)
+    hits = []  # (position, end, rules)
+    for kw, rules in _KEYWORDS.items():
+        i = low.find(kw)
+        if i < 0:
+            continue
+        k = len(kw)
+        alpha = kw[0].isalpha()
+        while i >= 0:
+            if not alpha or ((i == 0 or not low[i - 1].isalpha())):
+                hits.append((i, i + k, rules))
+            i = low.find(kw, i + k)
+    for m in _DIGITS4.finditer(low):
+        hits.append((m.start(), m.end(), _DIGIT_RULES))
+    if "'" in low:
+        for m in _DECADE_APOS.finditer(low):
+            hits.append((m.start(), m.end(), ("decade",)))
+    hits.sort()
+    out = {}
+    for hs, he, rules in hits:
+        for rule in rules:
+            before, after = _REACH[rule]
+            s, e = max(0, hs - before), min(n, he + after)
+            w = out.get(rule)
+            if w is None:
+                out[rule] = [[s, e]]
+            elif s <= w[-1][1]:
+                if e > w[-1][1]:
+                    w[-1][1] = e
+            else:
+                w.append([s, e])
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -1174,11 +1254,12 @@ def _tag(text, published, sentences):
     ctx = _Ctx(text, dct, sents)
 
     cands = []
+    n = len(text)
+    windows = _windows(text)
     for name, rx in _RX.items():
-        trig = _TRIGGERS.get(name)
-        if trig is not None and not trig.search(text):
-            continue
-        for m in rx.finditer(text):
+        matches = (m for ws, we in windows.get(name, ())
+                   for m in rx.finditer(text, ws, we) if m.end() < we - 20 or we == n)
+        for m in matches:
             s, e = m.span()
             # trim whitespace caught by optional groups
             while s < e and text[s].isspace():
