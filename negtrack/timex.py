@@ -212,13 +212,14 @@ _RX = {
         rf"|labor\s+day|memorial\s+day|election\s+day|easter(?:\s+sunday)?)\b(?:,?\s+(?P<year>{_YEAR4})\b)?", _F),
     # reference expressions
     "ref": re.compile(
-        r"\b(?P<w>now|nowadays|currently|current|recently|recent"
-        r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
-        r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
-        r"|recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
+        # longer alternatives first: the regex engine takes the first that fits
+        r"\b(?P<w>recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
         r"|the\s+(?:past|last|previous)\s+(?:few|several|couple\s+of)\s+(?:days|weeks|months|years|quarters|decades)"
         r"|(?:the\s+)?(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|quarters|years|decades)"
-        r"|future\s+(?:years|quarters|months|periods))\b(?!-)", _F),
+        r"|future\s+(?:years|quarters|months|periods)"
+        r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
+        r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
+        r"|nowadays|now|currently|current|recently|recent)\b(?!-)", _F),
 }
 
 # Capitalised forms required for tokens that are also common words.
@@ -592,6 +593,14 @@ def _n_mdy(m, ctx):
         return "%04d-%02d-%02d" % (y, mon, day), "month-day-year"
     if ctx.dct is None:
         return "XXXX-%02d-%02d" % (mon, day), "month-day"
+    if m["wd"]:
+        # "Saturday, April 25": the year in which that date is that weekday
+        wd = _WEEKDAYS[m["wd"].lower()]
+        years = [y for y in range(ctx.dct.year - 6, ctx.dct.year + 7)
+                 if _valid(y, mon, day) and _dt.date(y, mon, day).weekday() == wd]
+        if years:
+            y = min(years, key=lambda y: abs(_dt.date(y, mon, day) - ctx.dct))
+            return "%04d-%02d-%02d" % (y, mon, day), "weekday-month-day"
     d = _resolve_month_day(ctx, mon, day, m.start(), m.end())
     if d is None:
         return None
@@ -1266,6 +1275,11 @@ def _tag(text, published, sentences):
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
+            if name == "quarter" and text[s:s + 4].lower() == "the " and "-" in text[s:e] \
+                    and not m["year"] and not m["ypos"]:
+                s += 4  # "the third-quarter results": the adjective alone is the expression
+                while s < e and text[s].isspace():
+                    s += 1
             if e > s:
                 cands.append((s, e, name, m))
 

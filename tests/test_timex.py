@@ -1,0 +1,262 @@
+"""Tests for negtrack.timex: spans, TimeML values, tense, anchors, positions, datelines."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negtrack.models import Timex
+from negtrack.timex import find_dateline_date, resolve_position_date, tag
+
+
+def values(text, published="2022-01-12"):
+    return [(t.text, t.value) for t in tag(text, published)]
+
+
+def one(text, published="2022-01-12"):
+    got = tag(text, published)
+    assert len(got) == 1, [(t.text, t.value) for t in got]
+    return got[0]
+
+
+# --- absolute -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, span, value, precision",
+    [
+        ("Talks resumed on Jan. 27, 2022 in Vienna.", "Jan. 27, 2022", "2022-01-27", "day"),
+        ("Talks resumed on 27 January 2022 in Vienna.", "27 January 2022", "2022-01-27", "day"),
+        ("The deal was signed 2022-01-27.", "2022-01-27", "2022-01-27", "day"),
+        ("Prices fell in December 2021.", "December 2021", "2021-12", "month"),
+        ("The treaty dates from 1997.", "1997", "1997", "year"),
+        ("It was popular in the 1990s.", "the 1990s", "199", "decade"),
+        ("a relic of the late 1970s", "the late 1970s", "197", "decade"),
+        ("the fabled 11th century temple", "11th century", "10", "century"),
+        ("in the summer of 1994", "the summer of 1994", "1994-SU", "season"),
+        ("Elections are due in the first quarter of 2023.", "the first quarter of 2023", "2023-Q1", "quarter"),
+        ("by the year two thousand", "the year two thousand", "2000", "year"),
+        ("thrown out in nineteen ninety-six", "nineteen ninety-six", "1996", "year"),
+    ],
+)
+def test_absolute(text, span, value, precision):
+    t = one(text)
+    assert (t.text, t.value, t.precision) == (span, value, precision)
+    assert text[t.start:t.end] == t.text
+
+
+def test_month_day_without_year_takes_publication_year():
+    assert values("The talks began on Jan. 27.", "2022-02-01") == [("Jan. 27", "2022-01-27")]
+
+
+def test_quantities_are_not_years():
+    assert values("The company employs 1990 people and paid $2000.") == []
+    assert values("Shares rose 2,010 points to 1998 points.") == []
+
+
+def test_may_the_modal_is_not_a_month():
+    assert values("Talks may resume; Theresa May said so.") == []
+    assert values("Talks resume in May.") == [("May", "2022-05")]
+
+
+# --- relative -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("He spoke yesterday.", "yesterday", "2022-01-11"),
+        ("He speaks today.", "today", "2022-01-12"),
+        ("He speaks tonight.", "tonight", "2022-01-12"),
+        ("They will meet tomorrow.", "tomorrow", "2022-01-13"),
+        ("Growth slowed this year.", "this year", "2022"),
+        ("They met last week.", "last week", "2022-W01"),
+        ("They met earlier this week.", "earlier this week", "2022-W02"),
+        ("Talks resume next month.", "next month", "2022-02"),
+        ("The truce broke down two years ago.", "two years ago", "2020"),
+        ("The truce broke down six weeks ago.", "six weeks ago", "2021-W48"),
+        ("The truce broke down three days ago.", "three days ago", "2022-01-09"),
+        ("Protests grew last summer.", "last summer", "2021-SU"),
+        ("They met over the weekend.", "the weekend", "2022-W01-WE"),
+    ],
+)
+def test_relative(text, span, value):
+    t = one(text)
+    assert (t.text, t.value) == (span, value)
+
+
+def test_references():
+    got = values("Now talks are currently stalled; the past weighs on the future, "
+                 "and in recent weeks nobody moved.")
+    assert got == [("Now", "PRESENT_REF"), ("currently", "PRESENT_REF"), ("the past", "PAST_REF"),
+                   ("the future", "FUTURE_REF"), ("recent weeks", "PAST_REF")]
+    assert one("They met recently.").precision == "ref"
+
+
+def test_last_december_across_year_boundary():
+    t = one("The offer was first made last December.", "2022-01-10")
+    assert (t.text, t.value, t.precision) == ("last December", "2021-12", "month")
+
+
+def test_month_follows_tense():
+    assert values("The talks will resume in March.", "2022-05-01") == [("March", "2023-03")]
+    assert values("The talks resumed in March.", "2022-05-01") == [("March", "2022-03")]
+    assert values("Prices rose in October.", "1998-01-08") == [("October", "1997-10")]
+
+
+def test_partial_expressions():
+    assert values("A deal is possible by mid-January.", "2022-01-03") == [("mid-January", "2022-01")]
+    assert values("Fighting flared late last year.") == [("late last year", "2021")]
+    assert values("Troops leave by the end of the month.") == [("the end of the month", "2022-01")]
+    assert values("Growth slowed in the first quarter.", "2022-05-20") == [("the first quarter", "2022-Q1")]
+    assert values("Growth slowed in the third-quarter results.", "1989-10-30") == [("third-quarter", "1989-Q3")]
+
+
+# --- weekdays and tense ---------------------------------------------------
+
+
+def test_weekday_past_and_future():
+    # 2022-01-12 is a Wednesday
+    said = tag("The minister said on Monday that talks had failed.", "2022-01-12")
+    will = tag("The ministers will meet on Monday in Geneva.", "2022-01-12")
+    assert [(t.text, t.value) for t in said] == [("Monday", "2022-01-10")]
+    assert [(t.text, t.value) for t in will] == [("Monday", "2022-01-17")]
+
+
+def test_weekday_same_day_and_relatives():
+    # in a Friday story, "Friday" is the day of publication
+    assert values("The court ruled Friday.", "1989-10-27") == [("Friday", "1989-10-27")]
+    assert values("It mailed the circular last Friday.", "1989-10-30") == [("last Friday", "1989-10-27")]
+    assert values("They meet next Tuesday.", "2022-01-12") == [("next Tuesday", "2022-01-18")]
+    assert values("The peace process is set to resume Monday.", "1998-03-22") == [("Monday", "1998-03-23")]
+
+
+def test_weekday_with_date_is_one_expression():
+    assert values("The paper said on Saturday, April 25, that ...", "1998-04-24") == [
+        ("Saturday, April 25", "1998-04-25")]
+
+
+# --- leap days ------------------------------------------------------------
+
+
+def test_leap_days():
+    assert values("The vote took place a year ago.", "2024-02-29") == [("a year ago", "2023")]
+    assert values("It happened a month ago.", "2024-03-31") == [("a month ago", "2024-02")]
+    assert values("It was signed on Feb. 29.", "2024-03-05") == [("Feb. 29", "2024-02-29")]
+    assert values("It was signed on Feb. 29, 2024.", "2024-03-05") == [("Feb. 29, 2024", "2024-02-29")]
+    # no Feb. 29 in 2023: the date is not invented
+    assert values("It was signed on Feb. 29, 2023.", "2024-03-05") == []
+
+
+# --- spans ----------------------------------------------------------------
+
+
+def test_spans_are_exact_sorted_and_disjoint():
+    text = ("On Monday, three days after the Jan. 27 meeting, the envoy said talks "
+            "would resume early next year, not in the third quarter.")
+    got = tag(text, "2022-02-02")
+    assert [t.text for t in got] == ["Monday", "Jan. 27", "early next year", "the third quarter"]
+    for t in got:
+        assert text[t.start:t.end] == t.text
+    for a, b in zip(got, got[1:]):
+        assert a.end <= b.start
+
+
+def test_unknown_publication_date_stays_underspecified():
+    got = tag("He said on Monday last December that talks resume in March; 1997 aside.", None)
+    assert [(t.text, t.value, t.precision) for t in got] == [
+        ("Monday", "XXXX-XX-XX", "unknown"),
+        ("last December", "XXXX-12", "unknown"),
+        ("March", "XXXX-03", "unknown"),
+        ("1997", "1997", "year"),
+    ]
+    assert tag("Talks resume today.", None)[0].value == "XXXX-XX-XX"
+
+
+def test_explicit_sentences_are_used():
+    text = "He said it Monday. They will meet Monday."
+    got = tag(text, "2022-01-12", [(0, 18), (19, len(text))])
+    assert [t.value for t in got] == ["2022-01-10", "2022-01-17"]
+
+
+# --- resolve_position_date ------------------------------------------------
+
+
+def _tx(value):
+    return Timex(text="x", start=0, end=1, value=value, precision="unknown")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2022-01-27", ("2022-01-27", "day")),
+        ("2022-01", ("2022-01", "month")),
+        ("2022", ("2022", "year")),
+        ("2022-W02", ("2022-01", "month")),
+        ("2020-W53", ("2020-12", "month")),
+        ("2022-W05", ("2022-02", "month")),  # Thursday 3 February
+        ("2021-W52-WE", ("2021-12", "month")),
+        ("2021-SU", ("2021", "year")),
+        ("2022-Q1", ("2022", "year")),
+        ("2022-H2", ("2022", "year")),
+        ("PRESENT_REF", None),
+        ("PAST_REF", None),
+        ("XXXX-XX-XX", None),
+        ("XXXX-12", None),
+        ("199", None),
+        ("19", None),
+        ("", None),
+    ],
+)
+def test_resolve_position_date(value, expected):
+    assert resolve_position_date(_tx(value)) == expected
+
+
+# --- datelines ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("MOSCOW, Feb. 14 (Reuters) – Russia said ...", None),
+        ("MOSCOW, Feb. 14, 2022 (Reuters) – Russia said ...", "2022-02-14"),
+        ("February 14, 2022\n\nRussia said ...", "2022-02-14"),
+        ("Feb 14, 2022 — Russia said ...", "2022-02-14"),
+        ("By Jane Doe\n14 February 2022\nRussia said ...", "2022-02-14"),
+        ("2022-02-14 Talks in Geneva", "2022-02-14"),
+        ("x" * 400 + " February 14, 2022", None),
+        ("February 30, 2022: nothing", None),
+        ("", None),
+    ],
+)
+def test_find_dateline_date(text, expected):
+    assert find_dateline_date(text) == expected
+
+
+# --- robustness -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\x00\x01", "İstanbul March 3 İİİ last week", "Ⅻ 1990s 𝟏𝟗𝟗𝟎", "\ud800 Friday",
+     "May May May 2022-13-45 99/99/9999 Feb. 30", "the " * 1000, "1" * 5000],
+)
+def test_odd_input_never_raises(text):
+    for pub in ("2022-01-12", None, "garbage", "2022-02-30"):
+        for t in tag(text, pub):
+            assert text[t.start:t.end] == t.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=6), st.sampled_from(
+    ["May ", "Monday ", "last ", "week ", "year ", "ago ", "the ", "Jan. ", "1990s ", "quarter ", "İ", "’",
+     "2022", "-", "/", ", ", "mid-", "early ", "will ", "said "])), max_size=30).map("".join),
+       st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())))
+def test_tag_is_total(text, published):
+    got = tag(text, published)
+    last = -1
+    for t in got:
+        assert text[t.start:t.end] == t.text
+        assert t.start >= last
+        last = t.end
