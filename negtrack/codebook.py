@@ -51,12 +51,17 @@ File layout (see ``negtrack codebook new`` for a commented template)::
 Optional keys the extraction engine reads (all lists of cue phrases, validated
 like ``cues``):
 
+* issue ``weak``: cues too general to name the issue when a regular cue of
+  any issue is in the same sentence ("talks", "diplomacy").
 * issue ``counter``: phrases naming the counter-position ("open door", "right
   to choose alliances"); an actor upholding one rejects the issue.
 * actor ``metonyms``: names that stand for the actor in context ("the
   Kremlin", "the American delegation"); matched like aliases.
 * person ``labels``: transcript labels the person speaks under ("MS. PSAKI");
   a label is otherwise matched against the person's aliases.
+* ``[defaults]``: stance = issue slug, the issue a cue of that stance is about
+  when its sentence names none (warnings in a crisis, meetings in a
+  negotiation).
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ class Issue:
     cues: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     counter: list[str] = field(default_factory=list)  # phrases of the counter-position
+    weak: list[str] = field(default_factory=list)  # general cues, used only when no regular cue is near
 
 
 @dataclass
@@ -119,6 +125,7 @@ class Codebook:
     actors: dict[str, Actor] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     stances: dict[str, list[str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)  # stance -> issue when a sentence names none
     extra: dict = field(default_factory=dict)  # any other top-level tables, for the engine
 
 
@@ -270,14 +277,16 @@ def parse(data: bytes, path: str) -> Codebook:
         cues = text_list(item, "cues", line)
         check_cues(cues, line)
         counter = text_list(item, "counter", line)
-        check_cues(counter, line)
+        weak = text_list(item, "weak", line)
+        check_cues(counter + weak, line)
         book.issues[slug] = Issue(
             slug=slug,
             title=str(item.get("title") or slug),
             proposition=str(item.get("proposition") or ""),
             cues=cues,
             counter=counter,
-            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues", "counter")},
+            weak=weak,
+            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues", "counter", "weak")},
         )
 
     actors = doc.get("actors", [])
@@ -350,5 +359,17 @@ def parse(data: bytes, path: str) -> Codebook:
         check_cues(cues, line)
         book.stances[stance] = cues
 
-    book.extra = {k: v for k, v in doc.items() if k not in ("codebook", "issues", "actors", "people", "stances")}
+    defaults = doc.get("defaults", {})
+    if not isinstance(defaults, dict):
+        fail(_line_of_text(raw, "[defaults]"), "[defaults] must be a table of stance = issue slug")
+    for stance, slug in defaults.items():
+        line = _line_of_text(raw, stance + " = ")
+        if stance not in STANCES:
+            fail(line, f"[defaults]: unknown stance {stance!r} (one of: {', '.join(STANCES)})")
+        if slug not in book.issues:
+            fail(line, f"[defaults]: {stance} = {slug!r} is not an issue of this codebook")
+        book.defaults[stance] = slug
+
+    book.extra = {k: v for k, v in doc.items()
+                  if k not in ("codebook", "issues", "actors", "people", "stances", "defaults")}
     return book

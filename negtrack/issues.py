@@ -13,6 +13,8 @@ Design decisions:
   later "these issues" means those three, not whatever else the sentence
   mentions. "The first part" / "the second part" refer to the issues of the
   sentence that introduced that part.
+* ``weak`` cues ("talks", "diplomacy") count only in clauses where no
+  regular cue of any issue is found, and never feed anaphora.
 * Overlapping cues keep the longest match, so a cue inside a longer cue of
   another issue does not also fire.
 """
@@ -31,6 +33,8 @@ ANAPHORA = re.compile(
     r"|\bthe\s+(?:two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points)\b",
     re.I,
 )
+# A sentence opening on a bare demonstrative ("This, along with …", "That is …") points back.
+LEAD_ANAPHOR = re.compile(r"[\"“]?(?:This|That|These|Those)(?=,|\s+(?:is|was|are|were|would|will|,))")
 PART = re.compile(r"\b(?:the\s+)?(first|second|third)\s+part\b", re.I)
 NUMBERED = re.compile(r"\b(two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points|areas)\s*:",
                       re.I)
@@ -55,6 +59,8 @@ def lexicon(book: Codebook) -> IssueLexicon:
                 lex.patterns.append((compile_cue(c), issue.slug, "cue"))
             for c in issue.counter:
                 lex.patterns.append((compile_cue(c), issue.slug, "counter"))
+            for c in issue.weak:
+                lex.patterns.append((compile_cue(c), issue.slug, "weak"))
         _LEX[key] = lex
     return lex
 
@@ -66,7 +72,7 @@ def find(text: str, book: Codebook) -> list[Mention]:
         for m in pat.finditer(text):
             if m.end() > m.start():
                 found.append(Mention("issue", slug, m.start(), m.end(), m.group(0), rule))
-    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    found.sort(key=lambda x: (x.start, -(x.end - x.start), x.rule == "weak"))
     out: list[Mention] = []
     last_end = -1
     for x in found:
@@ -86,9 +92,17 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
     last: list[str] = []
     parts: dict[str, list[str]] = {}
     for s, found in zip(sentences, by_sentence):
+        if any(m.rule != "weak" for m in found):
+            found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
         mentions = list(found)
         slugs = _unique(m.id for m in found if m.rule == "cue" or m.rule == "counter")
-        if not found:
+        lead = LEAD_ANAPHOR.match(s.text)
+        if lead and last:
+            for slug in last:
+                if slug not in slugs:
+                    mentions.append(Mention("issue", slug, s.start + lead.start(), s.start + lead.end(),
+                                            lead.group(0), "anaphora"))
+        if not slugs:
             for a in ANAPHORA.finditer(s.text):
                 for slug in last:
                     mentions.append(Mention("issue", slug, s.start + a.start(), s.start + a.end(), a.group(0),
@@ -113,6 +127,19 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                 parts[p.group(1).lower()] = last
         out.append(mentions)
     return out
+
+
+_CLAUSE_MARK = re.compile(r"[;:—–]|,\s+(?:but|while|which|although)\b|\bbut\b")
+
+
+def _alone(m: Mention, found: list[Mention], s: Sentence, text: str) -> bool:
+    """A weak mention is kept when no regular cue shares its clause."""
+    a = s.start
+    for c in _CLAUSE_MARK.finditer(text, s.start, m.start):
+        a = c.end()
+    nxt = _CLAUSE_MARK.search(text, m.end, s.end)
+    b = nxt.start() if nxt else s.end
+    return not any(x.rule != "weak" and a <= x.start < b for x in found)
 
 
 def _unique(items) -> list[str]:

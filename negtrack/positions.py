@@ -55,7 +55,10 @@ PREPOSITION = re.compile(
     r"(?:[\w’'.-]+\s+){0,2}$",
     re.I,
 )
-COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|as well as|together with|along with|plus)?\s*(?:the\s+)?$", re.I)
+COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|along with|plus)?\s*(?:the\s+)?$"
+                   r"|^\s*,\s*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*,\s*(?:and\s+)?(?:the\s+)?$", re.I)
+AGENT_OF = re.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
+                      r"negotiators|teams?)\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
 QUESTION_END = re.compile(r"\?[\"”’')\]]*\s*$")
@@ -77,7 +80,11 @@ class Context:
     resolve_date: object  # callable(Timex) -> (date, precision) | None
 
 
+IF_CLAUSE = re.compile(r"\b(?:if|unless|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,", re.I)
+
+
 def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
+    """Clause spans of a sentence; an if/unless clause up to its comma is a clause of its own."""
     out = []
     a = s.start
     for m in CLAUSE_BREAK.finditer(text, s.start, s.end):
@@ -86,7 +93,20 @@ def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
         a = m.end()
     if a < s.end:
         out.append((a, s.end))
-    return out or [(s.start, s.end)]
+    res = []
+    for a, b in out or [(s.start, s.end)]:
+        for m in IF_CLAUSE.finditer(text, a, b):
+            if m.start() > a:
+                res.append((a, m.start()))
+            res.append((m.start(), m.end()))
+            a = m.end()
+        if a < b:
+            res.append((a, b))
+    return res
+
+
+def conditional_spans(text: str, s: Sentence) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in IF_CLAUSE.finditer(text, s.start, s.end)]
 
 
 def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -141,7 +161,8 @@ def _quote_covering(quotes, pos):
 
 
 def _is_object(text: str, clause_start: int, a: Agent) -> bool:
-    return bool(PREPOSITION.search(text[max(clause_start, a.start - 40):a.start]))
+    pre = text[max(clause_start, a.start - 40):a.start]
+    return bool(PREPOSITION.search(pre)) and not AGENT_OF.search(pre)
 
 
 def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int) -> list[Agent]:
@@ -201,6 +222,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     trace: list[dict] = []
     last_person: Mention | None = None
     response_owner: list[Agent] = []
+    owners: dict[str, list[Agent]] = {}
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
 
@@ -225,6 +247,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                 last_person = persons[-1]
             continue
         cl = clauses(text, s)
+        conds = conditional_spans(text, s)
         # who owns "the response" in this sentence, for later eval cues
         for a in agents:
             if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)):
@@ -236,16 +259,16 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
             if cue.stance != "warn" and stances_mod.in_conditional(text, clause[0], cue.start):
                 entry["cues"][-1] += ("conditional",)
                 continue
-            issues = [m for m in ctx.issues[si] if clause[0] <= m.start < clause[1]]
-            issue_how = "clause"
-            if not issues:
-                issues = list(ctx.issues[si])
-                issue_how = "sentence"
+            issues, issue_how = _issues_for(ctx.issues[si], clause)
+            if not issues and cue.stance in book.defaults:
+                slug = book.defaults[cue.stance]
+                issues = [Mention("issue", slug, cue.start, cue.end, cue.text, "default")]
+                issue_how = "default"
             if not issues:
                 continue
             if any(m.rule == "anaphora" for m in issues):
                 issue_how = "anaphora"
-            actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner)
+            actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, conds)
             if not actors:
                 continue
             speaker = ctx.speaking[si].person
@@ -258,8 +281,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                     date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
                                               tx_starts, ctx.issues[si])
                     conf = 0.35
-                    conf += 0.25 if actor_how in ("subject", "frame", "passive", "perspective") else 0.1
-                    conf += {"clause": 0.25, "sentence": 0.1, "anaphora": 0.1}[issue_how]
+                    conf += 0.25 if actor_how in ("subject", "frame", "passive", "perspective", "reporter") else 0.1
+                    conf += {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}[issue_how]
                     if cue.negated:
                         conf -= 0.05
                     if ctx.speaking[si].rule == "publisher" and actor_how == "speaker":
@@ -278,6 +301,18 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     return dedupe(positions), trace
 
 
+def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:
+    """Issues of a cue: regular cues in its clause, else weak ones there, else the sentence's."""
+    inside = [m for m in found if clause[0] <= m.start < clause[1]]
+    strong = [m for m in inside if m.rule != "weak"]
+    if strong:
+        return strong, "clause"
+    if inside:
+        return inside, "clause-weak"
+    rest = [m for m in found if m.rule != "weak"]
+    return rest, "sentence"
+
+
 def _skip_poss(text: str, i: int) -> int:
     m = re.match(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?", text[i:i + 20])
     return i + (m.end() if m else 0)
@@ -291,42 +326,66 @@ def _unique_issues(issues: list[Mention]) -> list[Mention]:
     return list(seen.values())
 
 
-def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Agent], response_owner):
+DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
+                        r"new|latest|such|any)\s+$", re.I)
+
+
+def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Agent], response_owner, owners,
+                conds):
     text = ctx.text
     sp = ctx.speaking[si]
     speaker_agent = [Agent(sp.party, sp.person, s.start, s.start, "speaker")] if sp.party else []
-    persp = _perspective(text, agents, s)
-    if persp:
-        return persp, "perspective", None
-    if cue.frame == "eval":
+    free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)]
+    frame = cue.frame
+    if frame == "verb" and cue.stance in ("demand", "propose") and DETERMINER.search(text[max(s.start, cue.start - 20):cue.start]):
+        frame = "noun"
+    if frame == "eval":
+        persp = _perspective(text, agents, s)
+        if persp:
+            return persp, "perspective", None
+    if frame == "threat":
+        if speaker_agent:
+            return speaker_agent, "speaker", None
+        others = [a for a in free if not (clause[0] <= a.start < clause[1]) and not _is_object(text, s.start, a)]
+        return others[:1], "threat-other", None
+    if frame == "eval":
         own = _owner(text, agents, clause, cue.start)
         if own:
             return own, "frame", None
         if RESPONSE_NOUN.search(text, clause[0], cue.start) and response_owner:
             return response_owner, "frame", None
-    if cue.frame == "recipient":
+    if frame == "recipient":
         rec = [a for a in agents if clause[0] <= a.start < cue.start and re.search(r"\bto\s+(?:the\s+)?$", text[max(0, a.start - 8):a.start])]
         if rec:
             return rec, "frame", None
-    if cue.frame == "noun":
+    if frame == "noun":
         own = [a for a in agents if a.end <= cue.start and cue.start - a.end <= 25
                and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])]
         if own:
-            return _owner(text, own + [], (clause[0], cue.start), cue.start), "frame", None
+            got = _owner(text, own, (clause[0], cue.start), cue.start)
+            owners[cue.stance] = got
+            return got, "frame", None
         m = re.match(r"\s+(?:of|from|by)\s+(?:the\s+)?", text[cue.end:cue.end + 20])
         if m:
             after = [a for a in agents if a.start == cue.end + m.end()]
             if after:
+                owners[cue.stance] = after
                 return after, "frame", None
+        if re.search(r"\b(?:these|those|the|such|this|that)\s+(?:\w+\s+)?$", text[max(s.start, cue.start - 20):cue.start]) \
+                and owners.get(cue.stance):
+            return owners[cue.stance], "frame-anaphora", None
     subj = _subject(text, agents, clause, cue.start)
-    if cue.frame == "modal":
+    if frame == "modal":
         if subj and all(a.how == "we" for a in subj):
             return subj, "subject", None
+        target = subj[0].party if subj else None
         if speaker_agent:
-            target = subj[0].party if subj else None
             if target == speaker_agent[0].party:
                 target = None
             return speaker_agent, "speaker", target
+        rep = _subject(text, free, (s.start, clause[0]), clause[0]) if clause[0] > s.start else []
+        if rep and REPORTING.search(text, rep[-1].end, clause[0]):
+            return rep, "reporter", target
         return subj, "subject", None
     if subj:
         return subj, "subject", None
@@ -334,7 +393,7 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     if pas:
         return pas, "passive", None
     # the subject of the sentence when the cue's clause has none ("X said ..., and ...")
-    subj = _subject(text, agents, (s.start, cue.start), cue.start)
+    subj = _subject(text, free, (s.start, cue.start), cue.start)
     if subj:
         return subj, "sentence-subject", None
     return speaker_agent, "speaker", None

@@ -70,7 +70,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     spans.append((pos, len(text)))
     out = []
     for a, b in spans:
-        while a < b and text[a].isspace():
+        while a < b and (text[a].isspace() or text[a] == ","):  # empty scraper cells: "  ,   , Text"
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1

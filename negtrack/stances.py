@@ -13,7 +13,9 @@ Design decisions:
   - ``modal``: obligations ("Congress must act") are the speaker's demand,
     addressed to the subject (the target);
   - ``recipient``: "the message to the OSCE remained unanswered" is the
-    recipient's no-response.
+    recipient's no-response;
+  - ``threat``: "it will face severe consequences" names the target, so the
+    warning is the speaker's (or the sentence's other party's).
 
 * Negation within the three words before a cue turns it: "not accept" is
   reject, "did not reject" and "not ruling out" are open, "has not responded"
@@ -72,7 +74,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("accept", "verb", r"\bsign(?:s|ed|ing)?\b(?!\s+(?:of|that)\b)"),
     ("accept", "verb", r"\bpass(?:ed|es|ing)\b|\bpassage\b"),
     ("accept", "verb", r"\bvot(?:e|ed|es)\s+for\b|\bfinal\s+vote\b"),
-    ("accept", "verb", r"\bendors(?:e|es|ed)\b|\bbacked\b"),
+    ("accept", "verb", r"\bendors(?:e|es|ed)\b"),
+    ("accept", "verb", r"\b(?:no|not\s+have(?:\s+any)?|do\s+not\s+have)\s+plans\s+to\b"),
     ("accept", "verb", r"\bget\s+things\s+done\b"),
     # open
     ("open", "verb", r"\b(?:remain|remains|is|are|stay)\s+open\s+to\b|\bopen\s+to\s+diplomacy\b"),
@@ -100,27 +103,26 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("reject", "verb", r"\brul(?:e|ed|es|ing)\s+out\b|\boff\s+the\s+table\b|\bdeal-?breaker\b"),
     ("reject", "verb", r"\b(?:will|would|won[’']t)\s+not\s+withdraw\b|\bwon[’']t\s+withdraw\b"),
     ("reject", "verb", r"\bdefended\b|\bfight\s+to\s+protect\b"),
-    ("reject", "verb", r"\bwill\s+not\s+sacrifice\b|\bnever\s+compromise\b"),
+    ("demand", "verb", r"\bwill\s+not\s+sacrifice\b|\bnever\s+compromise\b|\bnot\s+compromise\s+on\b"),
     # no-response
     ("no-response", "recipient", r"\b(?:remained|remains|went|go|goes|left)\s+unanswered\b"),
     ("no-response", "verb", r"\bignor(?:e|es|ed|ing)\b"),
     ("no-response", "verb", r"\bno\s+(?:meaningful\s+|positive\s+)?(?:response|answer|reply)\b"),
     ("no-response", "verb", r"\bneglect\b"),
-    ("no-response", "verb", r"\bno\s+(?:meaningful\s+)?(?:evidence|sign)\s+of\b"),
     # warn
     ("warn", "verb", r"\bwarn(?:s|ed|ing)?\b"),
     ("warn", "verb", r"\bthreat(?:en|ens|ened|ening)\b"),
     ("warn", "verb", r"\bimpos(?:e|es|ed|ing)\s+" + W + r"{0,4}(?:costs?|sanctions|consequences|penalties)\b"),
-    ("warn", "verb", r"\b(?:severe|serious|significant|swift|massive|harsh)\s+(?:\w+\s+)?(?:costs?|consequences|sanctions|penalties)\b"),
+    ("warn", "threat", r"\b(?:severe|serious|significant|swift|massive|harsh)\s+(?:\w+\s+)?(?:costs?|consequences|sanctions|penalties)\b"),
     ("warn", "verb", r"\brespond\s+(?:swiftly|decisively|forcefully|firmly)\b"),
     ("warn", "verb", r"\bdeter(?:rence|ring)?\b"),
     ("warn", "verb", r"\bpunishments?\b"),
-    ("warn", "verb", r"\bwill\s+face\b"),
+    ("warn", "threat", r"\bwill\s+face\b|\bwould\s+face\b"),
     ("warn", "verb", r"\bescalate\s+sanctions\b"),
     ("warn", "verb", r"\bhostage\b"),
     ("warn", "verb", r"\bdefend\s+every\s+inch\b"),
     # consult
-    ("consult", "verb", r"\bmeet(?:s|ing|ings)?\b|\bmet\b"),
+    ("consult", "verb", r"\bmeet(?:s|ing|ings)?\b|(?<!\bbe\s)(?<!\bbeen\s)\bmet\b"),
     ("consult", "verb", r"\btalks\b"),
     ("consult", "verb", r"\bsp(?:oke|eak|eaks|eaking)\s+(?:again\s+)?(?:with|to)\b"),
     ("consult", "verb", r"\bcalls?\s+with\b|\bphone\s+call\b|\bvideo\s+call\b"),
