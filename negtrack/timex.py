@@ -219,7 +219,8 @@ _RX = {
         r"|future\s+(?:years|quarters|months|periods)"
         r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
         r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
-        r"|nowadays|now|currently|current|recently|recent)\b(?!-)", _F),
+        # bare "recent" is left out: in TimeBank it is as often untagged as tagged
+        r"|nowadays|now|currently|current|recently)\b(?!-)", _F),
 }
 
 # Capitalised forms required for tokens that are also common words.
@@ -247,7 +248,9 @@ _YEAR_PREP = re.compile(
 _FUTURE_CUE = re.compile(
     r"\b(?:will|won't|shall|'ll|going\s+to|plans?\s+to|planning\s+to|intends?\s+to|intending\s+to|"
     r"is\s+expected\s+to|are\s+expected\s+to|expects?\s+to|is\s+due|are\s+due|due\s+to\s+(?=\w+\s)(?!the\b|a\b|an\b|its\b|his\b|her\b|their\b)|"
-    r"scheduled|set\s+to|is\s+to|are\s+to|hopes?\s+to|aims?\s+to|would|upcoming|next|coming|"
+    r"scheduled|set\s+to|is\s+to|are\s+to|hopes?\s+to|aims?\s+to|would|upcoming|planning|"
+    r"next\s+(?:week|month|year|weekend|spring|summer|fall|autumn|winter|session|round)|"
+    r"(?:the\s+)?coming\s+(?:days|weeks|months|years)|"
     r"tomorrow|later\s+this|until|till|by\s+then|payable|expires?|expiring|effective|starting|beginning)\b",
     re.IGNORECASE)
 _PAST_CUE = re.compile(
@@ -261,13 +264,14 @@ _PAST_CUE = re.compile(
 _NOT_PAST_ED = frozenset(
     "need indeed hundred united speed proceed exceed succeed feed seed breed bleed shed red bed wed fed "
     "led embed tweed reed greed steed weed creed based related limited concerned interested "
-    "supposed prepared expected scheduled planned proposed detailed advanced required "
+    "supposed prepared expected scheduled planned proposed detailed advanced required planned "
     "unexpected unprecedented unlimited unrelated alleged armed".split())
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|am|to|will|would|'s|'re)\s+$", re.IGNORECASE)
 # A deadline or a payment date: "by Jan. 14", "payable Dec. 1", "extended to Nov. 20".
 _DEADLINE_BEFORE = re.compile(
     r"\b(?:by|until|till|through|to|before|effective|payable|record|due|expires?|expiring|deadline|starting|"
     r"beginning|from|on\s+or\s+before|no\s+later\s+than)\s+(?:the\s+)?$", re.IGNORECASE)
+_SOON_BEFORE = re.compile(r"\b(?:as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than)\s+$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:\"“”]|''|``| -- |—|–")
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
@@ -520,6 +524,8 @@ def _resolve_weekday(ctx, wd, rel, start, end):
     if rel and rel[0] == "this":
         return dct + _dt.timedelta(days=fwd) if fwd <= 3 else dct - _dt.timedelta(days=back)
     tense = ctx.tense(start, end)
+    if _SOON_BEFORE.search(ctx.text, max(0, start - 24), start):
+        tense = "future"  # "as soon as Tuesday", "by Friday": a deadline ahead
     if tense == "past":
         return dct - _dt.timedelta(days=back)
     if tense == "future":
