@@ -190,7 +190,8 @@ _RX = {
     "relunit": re.compile(
         rf"(?P<mod>\b{_MOD})?\b(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+coming"
         r"|the\s+next|the\s+current|the\s+latest|the\s+same|the\s+following|that|last|this|next|current|past|coming|the)"
-        r"\s+(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|season)\b"
+        r"\s+(?:(?P<adj>full|fiscal|calendar|full\s+fiscal)\s+(?=year))?"
+        r"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|season)\b"
         r"(?!-)", _F),
     # year-end / month-end
     "yearend": re.compile(r"(?:\b(?:around|at|by|before|after|since)\s+)?\b(?P<unit>year|month|quarter)(?:[\s-]|'s\s+)end\b", _F),
@@ -1348,7 +1349,7 @@ def _plausible(name, m, ctx):
                 return False
             if unit == "quarter" and rel != "the":
                 return False
-            if unit == "year" and rel == "the" and not m["mod"]:
+            if unit == "year" and rel == "the" and not m["mod"] and not m["adj"]:
                 return _the_year_ok(m, ctx)
         if name == "quarter":
             unit = m["unit"].lower()

@@ -260,3 +260,15 @@ def test_tag_is_total(text, published):
         assert text[t.start:t.end] == t.text
         assert t.start >= last
         last = t.end
+
+
+def test_fiscal_and_full_year():
+    assert values("Sales for the full year were flat.", "1989-11-02") == [("the full year", "1989")]
+    assert values("It expects lower earnings for the fiscal year.", "1989-11-02") == [("the fiscal year", "1989")]
+
+
+def test_deadline_weekday_is_ahead():
+    # 2000-04-03 is a Monday; the past-tense verb does not pull the deadline back
+    assert values("Castro said the group would be ready as soon as Tuesday.", "2000-04-03") == [
+        ("Tuesday", "2000-04-04")]
+    assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
