@@ -11,8 +11,9 @@ Design decisions:
   the target are preferred; without one, any other party may answer.
 * A demand is **open** until it gets an answer other than ``no-response``
   (a reported non-answer is recorded, but the demand still waits). Waiting time
-  runs from the demand's first date to ``as_of`` (default: today); a partial
-  date counts from its first day.
+  runs from the demand's first date to ``as_of`` (default: the latest dated
+  position of the same codebook — the store knows nothing after its latest
+  news); a partial date counts from its first day.
 * Pure functions over plain position rows, so the same logic feeds ``status``,
   ``demands``, ``issues`` and the report.
 """
@@ -64,6 +65,7 @@ class Demand:
     date: str  # first stated
     last_date: str
     target: str | None
+    codebook: str | None = None
     ids: list[str] = field(default_factory=list)
     sources: set = field(default_factory=set)
     answers: list[Answer] = field(default_factory=list)
@@ -91,10 +93,17 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
     ``rows`` are visible positions with at least id, issue, actor, stance,
     date, target and article_id.
     """
-    end = first_day(as_of) or date.today()
     rows = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["id"]))
     if as_of:
         rows = [r for r in rows if r["date"][: len(as_of)] <= as_of]
+    # Without --as-of, a negotiation's clock stops at its latest news: the store
+    # knows nothing after that, so "waiting" is measured up to it, per codebook.
+    latest: dict[str | None, date] = {}
+    for r in rows:
+        d = first_day(r["date"])
+        book = r.get("codebook")
+        if d and (book not in latest or d > latest[book]):
+            latest[book] = d
     demands: dict[tuple, Demand] = {}
     by_issue: dict[str, list[Demand]] = {}
     for r in rows:
@@ -102,7 +111,8 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
             key = (r["issue"], r["actor"], r["stance"])
             d = demands.get(key)
             if d is None:
-                d = demands[key] = Demand(r["issue"], r["actor"], r["stance"], r["date"], r["date"], r.get("target"))
+                d = demands[key] = Demand(r["issue"], r["actor"], r["stance"], r["date"], r["date"], r.get("target"),
+                                          codebook=r.get("codebook"))
                 by_issue.setdefault(r["issue"], []).append(d)
             d.last_date = r["date"]
             d.target = d.target or r.get("target")
@@ -113,24 +123,33 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
             if not standing:
                 continue
             targeted = [d for d in standing if d.target == r["actor"]]
-            d = (targeted or standing)[-1]
-            a0, a1 = first_day(d.date), first_day(r["date"])
-            d.answers.append(Answer(r["actor"], r["stance"], r["date"], r["id"],
-                                    (a1 - a0).days if a0 and a1 else None))
+            asker = (targeted or standing)[-1].actor
+            # The answer answers everything that party has on the table on this issue.
+            for d in standing:
+                if d.actor == asker:
+                    a0, a1 = first_day(d.date), first_day(r["date"])
+                    d.answers.append(Answer(r["actor"], r["stance"], r["date"], r["id"],
+                                            (a1 - a0).days if a0 and a1 else None))
     for d in demands.values():
         d.open = not any(a.stance != "no-response" for a in d.answers)
         start = first_day(d.date)
-        d.waiting_days = (end - start).days if d.open and start else None
+        end = first_day(as_of) if as_of else latest.get(d.codebook, start)
+        d.waiting_days = (end - start).days if d.open and start and end else None
     return sorted(demands.values(), key=lambda d: (d.issue, d.date, d.actor))
 
 
 def issue_summary(demands: list[Demand], issue: str) -> str:
     """One line on where an issue stands: 'demanded by russia 2021-12-17 · rejected by us 2022-01-26 · osce: no response'."""
     parts = []
-    for d in (d for d in demands if d.issue == issue):
-        parts.append(f"{PAST[d.stance]} {d.actor} {d.date}")
+    by_actor: dict[str, list[Demand]] = {}
+    for d in demands:
+        if d.issue == issue:
+            by_actor.setdefault(d.actor, []).append(d)
+    for actor, mine in by_actor.items():
+        verbs = " and ".join(PAST[d.stance].removesuffix(" by") for d in mine)
+        parts.append(f"{verbs} by {actor} {min(d.date for d in mine)}")
         latest: dict[str, Answer] = {}
-        for a in d.answers:
+        for a in sorted((a for d in mine for a in d.answers), key=lambda a: a.date):
             latest[a.actor] = a
         for a in latest.values():
             if a.stance == "no-response":
@@ -139,6 +158,21 @@ def issue_summary(demands: list[Demand], issue: str) -> str:
                 parts.append(f"{a.actor} open {a.date}")
             else:
                 parts.append(f"{PAST[a.stance]} {a.actor} {a.date}")
-        if d.open and d.waiting_days is not None:
-            parts.append(f"waiting {d.waiting_days} days")
+        waiting = [d.waiting_days for d in mine if d.open and d.waiting_days is not None]
+        if waiting and len(waiting) == len(mine):
+            parts.append(f"waiting {max(waiting)} days")
+    return " · ".join(parts)
+
+
+def stances_summary(cells: list[dict]) -> str:
+    """Fallback line for an issue with no demand on record: each party's latest stance."""
+    parts = []
+    for c in sorted(cells, key=lambda c: c["date"]):
+        verb = PAST.get(c["stance"])
+        if c["stance"] == "no-response":
+            parts.append(f"{c['actor']}: no response")
+        elif c["stance"] == "open" or not verb:
+            parts.append(f"{c['actor']} {c['stance']} {c['date']}")
+        else:
+            parts.append(f"{verb} {c['actor']} {c['date']}")
     return " · ".join(parts)

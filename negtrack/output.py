@@ -100,6 +100,18 @@ def emit(rows: Iterable[dict], fmt: str, columns: list[str] | None = None, title
     return len(rows)
 
 
+def _width(stream) -> int | None:
+    """Terminal width on a terminal; when piped, $COLUMNS or 160 so tables are not squeezed to 80."""
+    import os
+
+    if hasattr(stream, "isatty") and stream.isatty():
+        return None
+    try:
+        return int(os.environ.get("COLUMNS", "160"))
+    except ValueError:
+        return 160
+
+
 def stance_text(stance: str):
     from rich.text import Text
 
@@ -112,7 +124,7 @@ def table(rows: list[dict], columns: list[str], title: str | None = None, stream
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream or sys.stdout)
+    console = Console(file=stream or sys.stdout, width=_width(stream or sys.stdout))
     if not rows:
         console.print(f"[dim]{title + ': ' if title else ''}nothing to show[/dim]")
         return

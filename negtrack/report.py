@@ -124,9 +124,7 @@ def build(db, as_of: str | None = None, title: str = "negtrack report") -> dict:
 
     rows = views.timeline(db, until=as_of)
     cells = views.status(db, as_of=as_of)
-    all_rows = list(db.query("SELECT uid AS id, issue, actor, stance, date, target, article_id FROM positions "
-                             "WHERE status != 'rejected'"))
-    ds = demands.link(all_rows, as_of)
+    ds = demands.link(views.visible_positions(db), as_of)
     issues = sorted({r["issue"] for r in rows})
     return {
         "title": title,
@@ -134,7 +132,7 @@ def build(db, as_of: str | None = None, title: str = "negtrack report") -> dict:
         "status": cells,
         "timeline": rows,
         "demands": ds,
-        "summaries": {i: demands.issue_summary(ds, i) for i in issues},
+        "summaries": {i: line for i, line in views.issue_lines(db, as_of) if i in issues},
         "chart": chart_svg(rows),
     }
 

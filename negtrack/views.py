@@ -120,7 +120,7 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
         where += " AND p.created < ?"
         params.append(created_before)
     sql = f"""
-        SELECT p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
+        SELECT p.codebook, p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
         FROM positions p WHERE {where} AND p.date IS NOT NULL
         ORDER BY p.issue, p.actor, p.date
     """
@@ -129,7 +129,8 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
         key = (r["issue"], r["actor"])
         cell = cells.get(key)
         if cell is None or r["date"] > cell["date"]:
-            cell = cells[key] = {"date": r["date"], "date_precision": r["date_precision"], "stances": {}}
+            cell = cells[key] = {"codebook": r["codebook"], "date": r["date"], "date_precision": r["date_precision"],
+                                 "stances": {}}
         if r["date"] == cell["date"]:
             cell["stances"].setdefault(r["stance"], set()).add(r["article_id"])
     out = []
@@ -145,6 +146,7 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
                 "date_precision": cell["date_precision"],
                 "sources": len(arts),
                 "disputed": [s for s, _ in ranked[1:]],
+                "codebook": cell["codebook"],
             }
         )
     return out
@@ -241,7 +243,7 @@ def actors(db) -> list[dict]:
 
 def visible_positions(db, as_of: str | None = None) -> list[dict]:
     return list(db.query(
-        f"""SELECT p.uid AS id, p.issue, p.actor, p.stance, p.date, p.target, p.article_id
+        f"""SELECT p.uid AS id, p.codebook, p.issue, p.actor, p.stance, p.date, p.target, p.article_id
             FROM positions p WHERE {VISIBLE}"""))
 
 
@@ -249,12 +251,11 @@ def issues(db, as_of: str | None = None) -> list[dict]:
     """Each issue with its proposition, its number of positions and where it stands."""
     from negtrack import demands
 
-    ds = demands.link(visible_positions(db), as_of)
+    stands = dict(issue_lines(db, as_of))
     counts = {(r[0], r[1]): r[2] for r in db.execute(
         f"SELECT p.codebook, p.issue, count(*) FROM positions p WHERE {VISIBLE} GROUP BY p.codebook, p.issue")}
     return [
-        {**r, "positions": counts.get((r["codebook"], r["slug"]), 0),
-         "stands": demands.issue_summary(ds, r["slug"])}
+        {**r, "positions": counts.get((r["codebook"], r["slug"]), 0), "stands": stands.get(r["slug"], "")}
         for r in db.query("SELECT codebook, slug, title, proposition FROM issues ORDER BY codebook, slug")
     ]
 
@@ -267,3 +268,18 @@ def demand_rows(db, open_only: bool = False, as_of: str | None = None, issues_=N
     if issues_:
         rows = [r for r in rows if r["issue"] in issues_]
     return [r for r in rows if r["open"]] if open_only else rows
+
+
+def issue_lines(db, as_of=None, issues_=None) -> list[tuple[str, str]]:
+    """(slug, where it stands) for each issue that has positions."""
+    from negtrack import demands
+
+    ds = demands.link(visible_positions(db), as_of)
+    cells = status(db, as_of=as_of)
+    out = []
+    for slug in sorted({c["issue"] for c in cells}):
+        if issues_ and slug not in issues_:
+            continue
+        line = demands.issue_summary(ds, slug) or demands.stances_summary([c for c in cells if c["issue"] == slug])
+        out.append((slug, line))
+    return out

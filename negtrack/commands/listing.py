@@ -52,13 +52,25 @@ def status(
     from negtrack.cli import open_db
 
     fmt = output.pick_format(json_, nl, csv_)
-    cells = views.status(open_db(create=False), as_of, issue, actor)
-    if fmt == "table":
-        columns, rows = views.status_matrix(cells)
-        output.table(rows, columns, title="status" + (f" as of {as_of}" if as_of else ""),
-                     stance_columns=())
-    else:
+    db = open_db(create=False)
+    cells = views.status(db, as_of, issue, actor)
+    if fmt != "table":
         output.emit(cells, fmt)
+        return 0
+    for book in sorted({c["codebook"] for c in cells}) or [None]:
+        mine = [c for c in cells if c["codebook"] == book]
+        columns, rows = views.status_matrix(mine)
+        output.table(rows, columns, title=f"status{f' ({book})' if book else ''}{f' as of {as_of}' if as_of else ''}",
+                     stance_columns=())
+    # Where each issue stands, and the demands still waiting for an answer.
+    lines = views.issue_lines(db, as_of, issue)
+    for slug, line in lines:
+        print(f"{slug}: {line}")
+    waiting = views.demand_rows(db, open_only=True, as_of=as_of, issues_=issue)
+    if waiting:
+        print("\nopen demands:")
+        for d in waiting:
+            print(f"  {d['actor']} {d['stance']} {d['issue']} since {d['date']}: waiting {d['waiting_days']} days")
     return 0
 
 

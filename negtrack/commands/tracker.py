@@ -8,7 +8,7 @@ import typer
 
 from negtrack.commands import CsvOpt, JsonOpt, NlOpt
 
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As things stood on this date (default: today).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As things stood on this date (default: the latest news in the store).")]
 
 
 def actors(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False):
