@@ -36,7 +36,8 @@ AGENT_NOUNS = (
     "officials?|government|side|delegation|diplomats?|diplomacy|leaders?|leadership|president|"
     "foreign minister|foreign ministry|ministry|defen[cs]e ministry|minister|negotiators?|authorities|"
     "counterparts?|administration|envoys?|spokes(?:man|woman|person)|ambassador|embassy|team|"
-    "lawmakers|legislators|senators|members|colleagues|leader|state department|military leadership"
+    "lawmakers|legislators|senators|members|colleagues|leader|state department|military leadership|"
+    "plan|proposals?|bill|budget|initiative|draft|response|demands"
 )
 _AGENT_AFTER = re.compile(r"(?:\s+(?:top|senior|foreign|defen[cs]e|state|high-level|federal|house|congressional|"
                           r"national security))*\s+(?:" + AGENT_NOUNS + r")\b", re.I)
@@ -177,16 +178,18 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
               book: Codebook, doc_voice: str | None) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
     """Per sentence, the speaker in force; and per quotation, (start, end, party, person)."""
     starts = [m.start for m in mentions]
-    persons = [m for m in mentions if m.kind == "person" or m.kind == "actor"]
-    pstarts = [m.start for m in persons]
+    speakers = reporters(text, mentions)
+    sstarts = [m.start for m in speakers]
+    people = [m for m in mentions if m.kind == "person"]
+    pstarts = [m.start for m in people]
 
     def last_named(before: int) -> Mention | None:
+        """The last person quoted or reported before ``before``, else the last person named."""
+        i = bisect_right(sstarts, before) - 1
+        if i >= 0:
+            return speakers[i]
         i = bisect_right(pstarts, before) - 1
-        while i >= 0:
-            if persons[i].kind == "person":
-                return persons[i]
-            i -= 1
-        return None
+        return people[i] if i >= 0 else None
 
     def near(a: int, b: int) -> list[Mention]:
         i = bisect_right(starts, a - 1)
@@ -252,6 +255,28 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
         else:
             speaking.append(Speaking(None, None, "none"))
     return speaking, qinfo
+
+
+_SAID_BEFORE = re.compile(r"\b(?:said|says|according\s+to|noted|added)\s+(?:the\s+)?$", re.I)
+
+
+def reporters(text: str, mentions: list[Mention]) -> list[Mention]:
+    """People named as the source of words: "Lavrov said", "according to Psaki", "said Blinken".
+
+    "he" and "the minister" refer back to these rather than to whoever was
+    named last ("papers from Borrell …, the minister said" is still Lavrov).
+    """
+    out = []
+    for m in mentions:
+        if m.kind != "person":
+            continue
+        after = REPORTING.match(text, m.end + 1) if m.end < len(text) else None
+        near_after = REPORTING.search(text, m.end, min(len(text), m.end + 40))
+        if after or (near_after and "," not in text[m.end:near_after.start()] and
+                     len(text[m.end:near_after.start()].split()) <= 4) or \
+                _SAID_BEFORE.search(text[max(0, m.start - 20):m.start]):
+            out.append(m)
+    return out
 
 
 def _quote_at(qinfo, a: int, b: int):

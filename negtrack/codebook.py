@@ -62,6 +62,9 @@ like ``cues``):
 * ``[defaults]``: stance = issue slug, the issue a cue of that stance is about
   when its sentence names none (warnings in a crisis, meetings in a
   negotiation).
+* ``[only]``: stance = [issue slugs], the only issues a stance is recorded on
+  (in a budget negotiation every meeting is about the deal); a cue whose
+  issues are all outside the list falls back to ``[defaults]``.
 """
 
 from __future__ import annotations
@@ -126,6 +129,7 @@ class Codebook:
     people: dict[str, Person] = field(default_factory=dict)
     stances: dict[str, list[str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)  # stance -> issue when a sentence names none
+    only: dict[str, list[str]] = field(default_factory=dict)  # stance -> the only issues it can take
     extra: dict = field(default_factory=dict)  # any other top-level tables, for the engine
 
 
@@ -370,6 +374,19 @@ def parse(data: bytes, path: str) -> Codebook:
             fail(line, f"[defaults]: {stance} = {slug!r} is not an issue of this codebook")
         book.defaults[stance] = slug
 
+    only = doc.get("only", {})
+    if not isinstance(only, dict):
+        fail(_line_of_text(raw, "[only]"), "[only] must be a table of stance = [issue slug, ...]")
+    for stance in only:
+        line = _line_of_text(raw, stance + " = ")
+        if stance not in STANCES:
+            fail(line, f"[only]: unknown stance {stance!r} (one of: {', '.join(STANCES)})")
+        slugs = text_list(only, stance, line)
+        for slug in slugs:
+            if slug not in book.issues:
+                fail(line, f"[only]: {slug!r} is not an issue of this codebook")
+        book.only[stance] = slugs
+
     book.extra = {k: v for k, v in doc.items()
-                  if k not in ("codebook", "issues", "actors", "people", "stances", "defaults")}
+                  if k not in ("codebook", "issues", "actors", "people", "stances", "defaults", "only")}
     return book

@@ -16,11 +16,20 @@ Design decisions:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from negtrack import actors, issues, positions, sentences
 from negtrack.codebook import Codebook
 from negtrack.models import Article, Extraction, Mention, Sentence
+
+
+_URL = re.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+")
+
+
+def masked_spans(text: str) -> list[tuple[int, int]]:
+    """Markdown link targets and bare URLs: their words are no cues or names."""
+    return [(m.start(), m.end()) for m in _URL.finditer(text)]
 
 
 def _bucket(sents: list[Sentence], mentions: list[Mention]) -> list[list[Mention]]:
@@ -30,6 +39,20 @@ def _bucket(sents: list[Sentence], mentions: list[Mention]) -> list[list[Mention
         i = bisect_right(starts, m.start) - 1
         if 0 <= i < len(sents) and m.end <= sents[i].end:
             out[i].append(m)
+    return out
+
+
+def _unmasked(mentions: list[Mention], masked: list[tuple[int, int]]) -> list[Mention]:
+    if not masked:
+        return mentions
+    out = []
+    i = 0
+    for m in mentions:
+        while i < len(masked) and masked[i][1] <= m.start:
+            i += 1
+        if i < len(masked) and masked[i][0] <= m.start < masked[i][1]:
+            continue
+        out.append(m)
     return out
 
 
@@ -54,8 +77,9 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     sents = sentences.split(text)
     paras = sentences.paragraphs(text)
     quote_spans = sentences.quotes(text, paras)
-    actor_mentions = actors.find(text, codebook)
-    issue_mentions = issues.find(text, codebook)
+    masked = masked_spans(text)
+    actor_mentions = _unmasked(actors.find(text, codebook), masked)
+    issue_mentions = _unmasked(issues.find(text, codebook), masked)
     by_sent_actors = _bucket(sents, actor_mentions)
     by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions))
     voice = actors.voice(article.source, article.title, codebook)
@@ -63,7 +87,8 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     dates, resolver = _timexes(text, published, sents)
     ctx = positions.Context(
         text=text, book=codebook, published=published, actors=by_sent_actors, issues=by_sent_issues,
-        speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver,
+        speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver, masked=masked,
+        reporters=set(actors.reporters(text, actor_mentions)),
     )
     found, trace = positions.extract(ctx, sents)
     return Extraction(published=published, sentences=sents, dates=dates, positions=found, trace=trace)

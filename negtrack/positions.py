@@ -45,7 +45,7 @@ from negtrack.models import Mention, Position, Sentence, Timex
 
 CLAUSE_BREAK = re.compile(
     r";|\s[—–]\s|\s--\s|,\s+(?:but|while|whereas|although|though|because|which|who|where|when|after|before|"
-    r"since|as well as)\b|\bbut\b|:\s",
+    r"since|as well as)\b|\bbut\b",
     re.I,
 )
 PREPOSITION = re.compile(
@@ -57,6 +57,7 @@ PREPOSITION = re.compile(
 )
 COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|along with|plus)?\s*(?:the\s+)?$"
                    r"|^\s*,\s*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*,\s*(?:and\s+)?(?:the\s+)?$", re.I)
+AND = re.compile(r"^\s*(?:,\s*)?(?:and|&|as well as)\s+(?:the\s+)?$", re.I)
 AGENT_OF = re.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
                       r"negotiators|teams?)\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
@@ -78,6 +79,8 @@ class Context:
     quotes: list[tuple[int, int, str | None, str | None]]
     timexes: list[Timex]
     resolve_date: object  # callable(Timex) -> (date, precision) | None
+    masked: list[tuple[int, int]] = None  # link targets and URLs: no cue counts there
+    reporters: set = None  # person mentions that are the source of words (see actors.reporters)
 
 
 IF_CLAUSE = re.compile(r"\b(?:if|unless|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,", re.I)
@@ -116,6 +119,10 @@ def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return cl[-1]
 
 
+IT_SAYS = re.compile(r"[\"“]?It\s+(?:says|states|proposes|offers|contains|provides|notes|suggests|reads)\b")
+IT_SUBJECT = re.compile(r"\bit\s+(?=(?:will|would|has|had|is|was|does|did|won[’']t|can|cannot|could|may|must)\b)")
+
+
 @dataclass
 class Agent:
     party: str
@@ -125,7 +132,7 @@ class Agent:
     how: str
 
 
-def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None) -> list[Agent]:
+def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=()) -> list[Agent]:
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order."""
     text = ctx.text
     out: list[Agent] = []
@@ -141,14 +148,25 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None) -> 
             party, person = q[2], q[3]
         if party:
             out.append(Agent(party, person, m.start(), m.end(), "we"))
+    named = [m for m in ctx.actors[si] if m.kind == "person"]
     for m in THIRD_PERSON.finditer(text, s.start, s.end):
         if any(a.start <= m.start() < a.end for a in out):
             continue
-        if last_person is not None and m.group(0).lower() in ("he", "she", "his", "her") or (
-                last_person is not None and m.group(0).lower().startswith("the ")):
-            p = party_of(last_person, ctx.book)
+        before = [x for x in named if x.end <= m.start()]
+        ref = before[-1] if before and not m.group(0).lower().startswith("the ") else last_person
+        if ref is not None:
+            p = party_of(ref, ctx.book)
             if p:
-                out.append(Agent(p, last_person.id, m.start(), m.end(), "pronoun"))
+                out.append(Agent(p, ref.id, m.start(), m.end(), "pronoun"))
+    # "It says …" opening a sentence about a response: the response's owner
+    if response_owner and IT_SAYS.match(text, s.start, s.end):
+        for a in response_owner:
+            out.append(Agent(a.party, a.person, s.start, s.start, "it"))
+    # "Russia's admission that it will not withdraw": "it" is the party named just before
+    for m in IT_SUBJECT.finditer(text, s.start, s.end):
+        prev = [a for a in out if a.end <= m.start() and a.how not in ("we", "pronoun")]
+        if prev:
+            out.append(Agent(prev[-1].party, prev[-1].person, m.start(), m.end(), "it"))
     out.sort(key=lambda a: a.start)
     return out
 
@@ -193,7 +211,7 @@ def _owner(text: str, agents: list[Agent], clause: tuple[int, int], at: int) -> 
         return []
     group = [before[-1]]
     j = len(before) - 2
-    while j >= 0 and COORD.match(text[before[j].end:group[0].start]):
+    while j >= 0 and AND.match(text[before[j].end:group[0].start]):
         group.insert(0, before[j])
         j -= 1
     return group
@@ -233,8 +251,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                  "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                  "cues": [], "positions": []}
         trace.append(entry)
-        agents = _agents(ctx, si, s, last_person)
-        persons = [m for m in ctx.actors[si] if m.kind == "person"]
+        agents = _agents(ctx, si, s, last_person, response_owner)
+        persons = [m for m in ctx.actors[si] if m.kind == "person" and m in ctx.reporters]
         # statement dates: "Lavrov said on Monday"
         stmt = _statement_date(ctx, s, tx_starts)
         if stmt:
@@ -250,9 +268,15 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
         conds = conditional_spans(text, s)
         # who owns "the response" in this sentence, for later eval cues
         for a in agents:
-            if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)):
+            if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)) or RESPONSE_NOUN.search(text, a.start, a.end):
                 response_owner = _owner(text, agents, (s.start, s.end), a.end + 1) or [a]
-        cues = stances_mod.find(text, s.start, s.end, book)
+        cues = [c for c in stances_mod.find(text, s.start, s.end, book) if not _masked(ctx.masked, c.start)]
+        if not cues:
+            # stating the counter-position with no cue upholds it ("they have the freedom to choose")
+            for m in ctx.issues[si]:
+                if m.rule == "counter":
+                    cues = [stances_mod.CueMatch("demand", "verb", m.start, m.start, "", "counter-assert")]
+                    break
         for cue in cues:
             clause = _clause_of(cl, cue.start)
             entry["cues"].append((cue.stance, cue.text, cue.rule))
@@ -260,6 +284,9 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                 entry["cues"][-1] += ("conditional",)
                 continue
             issues, issue_how = _issues_for(ctx.issues[si], clause)
+            allowed = book.only.get(cue.stance)
+            if allowed is not None:
+                issues = [m for m in issues if m.id in allowed]
             if not issues and cue.stance in book.defaults:
                 slug = book.defaults[cue.stance]
                 issues = [Mention("issue", slug, cue.start, cue.end, cue.text, "default")]
@@ -277,7 +304,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                 for im in _unique_issues(issues):
                     stance = cue.stance
                     if im.rule == "counter":
-                        stance = "demand" if stance in ("reject", "no-response") else "reject"
+                        # opposing the counter-position demands the issue; anything else upholds it
+                        stance = "demand" if (stance == "reject" and cue.frame == "verb") else "reject"
                     date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
                                               tx_starts, ctx.issues[si])
                     conf = 0.35
@@ -299,6 +327,13 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
         if persons:
             last_person = persons[-1]
     return dedupe(positions), trace
+
+
+def _masked(spans, pos: int) -> bool:
+    if not spans:
+        return False
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:
@@ -343,6 +378,13 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         persp = _perspective(text, agents, s)
         if persp:
             return persp, "perspective", None
+    if frame == "critique":
+        if speaker_agent:
+            return speaker_agent, "speaker", None
+        rep = _subject(text, free, (s.start, clause[0]), clause[0]) if clause[0] > s.start else []
+        if rep and REPORTING.search(text, rep[-1].end, clause[0]):
+            return rep, "reporter", None
+        return [], "none", None
     if frame == "threat":
         if speaker_agent:
             return speaker_agent, "speaker", None
@@ -359,8 +401,9 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         if rec:
             return rec, "frame", None
     if frame == "noun":
-        own = [a for a in agents if a.end <= cue.start and cue.start - a.end <= 25
-               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])]
+        own = [a for a in agents if a.start < cue.start and (a.end >= cue.end or (
+               a.end <= cue.start and cue.start - a.end <= 25
+               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])))]
         if own:
             got = _owner(text, own, (clause[0], cue.start), cue.start)
             owners[cue.stance] = got
@@ -399,6 +442,7 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     return speaker_agent, "speaker", None
 
 
+LEAD_DATE = re.compile(r"[^,;:—]{0,40},")
 REPORT_DATE = re.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I)
 
 
@@ -428,11 +472,16 @@ def _resolve(ctx: Context, t: Timex):
 def _date(ctx: Context, clause, cue, s: Sentence, stmt, carried, tx_starts, issues):
     """(date, precision, rule): act date in the clause, else statement date, else publication."""
     text = ctx.text
-    lo = bisect_left(tx_starts, clause[0])
+    # a fronted date ("On Jan. 27, after talks, …") dates the whole sentence
+    lead = LEAD_DATE.match(text, s.start, s.end)
+    lo = bisect_left(tx_starts, s.start if lead else clause[0])
     hi = bisect_right(tx_starts, clause[1])
     best = None
     for t in ctx.timexes[lo:hi]:
-        if t.end > clause[1] or any(m.start <= t.start < m.end for m in issues):
+        in_lead = lead is not None and t.end <= s.start + len(lead.group(0))
+        if not in_lead and (t.start < clause[0] or t.end > clause[1]):
+            continue
+        if any(m.start <= t.start < m.end for m in issues):
             continue
         # a date attached to a reporting verb is the statement's, not the act's
         pre = text[max(s.start, t.start - 30):t.start]

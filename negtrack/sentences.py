@@ -57,6 +57,7 @@ _OPENERS = frozenset(
     our his her their there here what when why how if as after before while today
     yesterday now however still meanwhile""".split()
 )
+_NUMBER_NEXT = re.compile(r"\s+\d")  # "No. 5", but "I said no. And ..."
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 
 
@@ -92,7 +93,7 @@ def _is_boundary(text: str, m: re.Match, limit: int) -> bool:
         j -= 1
     word = text[j:i + 1]
     bare = word.rstrip(".").lower()
-    if bare in ABBREVIATIONS:
+    if bare in ABBREVIATIONS and not (bare in ("no", "nos") and not _NUMBER_NEXT.match(text, m.end(), limit)):
         return False
     if len(bare) == 1 and bare.isalpha() and text[j].isupper():
         return False  # an initial: "J. Biden"

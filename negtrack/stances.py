@@ -15,7 +15,13 @@ Design decisions:
   - ``recipient``: "the message to the OSCE remained unanswered" is the
     recipient's no-response;
   - ``threat``: "it will face severe consequences" names the target, so the
-    warning is the speaker's (or the sentence's other party's).
+    warning is the speaker's (or the sentence's other party's);
+  - ``critique``: "the extreme bill would hurt veterans" is the speaker's
+    rejection of what is criticised, never its author's.
+
+* An accept cue under future or modal ("will reach an agreement", "until we
+  reach a deal") is not yet acceptance: it becomes open, or nothing after
+  "until".
 
 * Negation within the three words before a cue turns it: "not accept" is
   reject, "did not reject" and "not ruling out" are open, "has not responded"
@@ -47,7 +53,9 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("demand", "verb", r"\binsist(?:s|ed|ing)?\s+(?:on|that)\b"),
     ("demand", "verb", r"\bcall(?:s|ed|ing)?\s+(?:on\s+\w+\s+)?for\b"),
     ("demand", "verb", r"\burg(?:e|es|ed|ing)\b"),
-    ("demand", "verb", r"\bwants?\s+" + W + r"{0,3}to\b|\bwanted\s+" + W + r"{0,3}to\b"),
+    ("demand", "verb", r"\b(?:wants?|wanted)\s+" + W + r"{0,3}to\b(?!\s+(?:say|thank|talk|speak|be|make|ask|know|see|go|"
+                       r"start|begin|mention|point|share|give|take|welcome|announce|read|update|note|add|come|hear|"
+                       r"acknowledge|recognize|express|emphasize|underscore|stress|reiterate|highlight|turn|tell)\b)"),
     ("demand", "verb", r"\bseek(?:s|ing)?\s+to\s+(?:convince|get|obtain|secure|force)\b"),
     ("demand", "verb", r"\bpress(?:es|ed|ing)?\s+(?:for|\w+\s+to)\b"),
     ("demand", "verb", r"\bagitat(?:e|es|ed|ing)\s+for\b"),
@@ -102,7 +110,9 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("reject", "verb", r"\bsaid\s+no\b|\bsay\s+no\b"),
     ("reject", "verb", r"\brul(?:e|ed|es|ing)\s+out\b|\boff\s+the\s+table\b|\bdeal-?breaker\b"),
     ("reject", "verb", r"\b(?:will|would|won[’']t)\s+not\s+withdraw\b|\bwon[’']t\s+withdraw\b"),
-    ("reject", "verb", r"\bdefended\b|\bfight\s+to\s+protect\b"),
+    ("demand", "verb", r"\bdefend(?:s|ed|ing)?\b(?!\s+(?:every|itself|themselves|ourselves|our\s+territory))|\bfight\s+to\s+protect\b|\bpush(?:es|ed|ing)?\s+for\b"),
+    ("reject", "critique", r"\b(?:extreme|devastating|harsh|reckless|dangerous|draconian|cruel)\b(?=\s+(?:[\w-]+\s+){0,2}(?:bill|cuts?|plan|proposal|restrictions|requirements|demands|policies|agenda))"),
+    ("reject", "critique", r"\bwould\s+(?:hurt|jeopardize|gut|take\s+away|raise\s+costs|kick|threaten|endanger|slash)\b"),
     ("demand", "verb", r"\bwill\s+not\s+sacrifice\b|\bnever\s+compromise\b|\bnot\s+compromise\s+on\b"),
     # no-response
     ("no-response", "recipient", r"\b(?:remained|remains|went|go|goes|left)\s+unanswered\b"),
@@ -117,7 +127,7 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("warn", "verb", r"\brespond\s+(?:swiftly|decisively|forcefully|firmly)\b"),
     ("warn", "verb", r"\bdeter(?:rence|ring)?\b"),
     ("warn", "verb", r"\bpunishments?\b"),
-    ("warn", "threat", r"\bwill\s+face\b|\bwould\s+face\b"),
+    ("warn", "threat", r"\b(?:will|would)\s+face\s+(?:[\w\"“-]+\s+){0,3}[\"“]?(?:consequences|costs|sanctions|penalties|isolation)\b"),
     ("warn", "verb", r"\bescalate\s+sanctions\b"),
     ("warn", "verb", r"\bhostage\b"),
     ("warn", "verb", r"\bdefend\s+every\s+inch\b"),
@@ -217,6 +227,14 @@ def find(text: str, start: int, end: int, book: Codebook | None) -> list[CueMatc
             stance = TURN.get(stance)
             if stance is None:
                 continue
+        if stance == "accept" and not negated:
+            pre = text[max(start, a - 25):a]
+            if re.search(r"\b(?:was|were|been|be|being)\s+$", pre, re.I):
+                continue  # "the Founding Act was signed": history, not a stance
+            if re.search(r"\buntil\s+(?:\w+\s+){0,2}$", pre, re.I):
+                continue
+            if re.search(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", pre, re.I):
+                stance = "open"
         out.append(CueMatch(stance, cue.frame, a, b, text[a:b], cue.rule, negated))
     return out
 
