@@ -136,7 +136,10 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order."""
     text = ctx.text
     out: list[Agent] = []
+    named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
     for m in ctx.actors[si]:
+        if any(a <= m.start and m.end <= b for a, b in named_issues):
+            continue  # "NATO" in "NATO expansion" names the issue, not a party acting
         p = party_of(m, ctx.book)
         if p:
             out.append(Agent(p, m.id if m.kind == "person" else None, m.start, m.end, m.rule or m.kind))
@@ -299,8 +302,11 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
             if not actors:
                 continue
             speaker = ctx.speaking[si].person
+            if speaker is None:
+                reps = [m for m in ctx.actors[si] if m in ctx.reporters and m.start < cue.start]
+                speaker = reps[-1].id if reps else None
             for a in actors:
-                sp = a.person or speaker
+                sp = a.person if (a.person and actor_how not in ("frame", "frame-anaphora", "perspective")) else speaker
                 for im in _unique_issues(issues):
                     stance = cue.stance
                     if im.rule == "counter":

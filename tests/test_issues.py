@@ -1,0 +1,33 @@
+from negtrack import codebook, issues, sentences
+from negtrack.pipeline import _bucket
+
+BOOK = codebook.load("russia-nato-2022")
+
+
+def resolved(text):
+    ss = sentences.split(text)
+    per = issues.resolve(text, ss, _bucket(ss, issues.find(text, BOOK)))
+    return [sorted({m.id for m in ms}) for ms in per]
+
+
+def test_cues_and_counter_cues():
+    found = issues.find("NATO expansion and the open door policy.", BOOK)
+    assert [(m.id, m.rule) for m in found] == [("nato-expansion", "cue"), ("nato-expansion", "counter")]
+
+
+def test_numbered_enumeration_sets_the_referent_of_these_issues():
+    t = ("The first part answers three key concerns: non-expansion, strike weapons and the 1997 configuration, "
+         "when indivisibility of security was first raised. On these issues, the answer is negative.")
+    assert resolved(t)[1] == ["1997-configuration", "nato-expansion", "strike-weapons"]
+
+
+def test_part_anaphora():
+    t = ("The second part covers arms control and intermediate-range missiles. "
+         "On the issues of the second part, we can move forward.")
+    assert resolved(t)[1] == ["intermediate-range-missiles", "risk-reduction"]
+
+
+def test_weak_cues_give_way_to_regular_ones_in_the_same_clause():
+    t = "Diplomatic talks on de-escalation continue."
+    assert resolved(t)[0] == ["ukraine-deescalation"]
+    assert resolved("Diplomatic talks continue.")[0] == ["security-guarantees"]

@@ -1,0 +1,47 @@
+from negtrack import codebook, stances
+
+BOOK = codebook.load("russia-nato-2022")
+
+
+def cues(text):
+    return [(c.stance, c.text) for c in stances.find(text, 0, len(text), BOOK)]
+
+
+def test_basic_cues():
+    assert ("demand", "demands") in cues("Russia demands guarantees.")
+    assert ("propose", "proposing") in cues("We’re proposing new arms control measures.")
+    assert ("no-response", "remained unanswered") in cues("The message remained unanswered.")
+
+
+def test_negation_turns_or_drops():
+    assert cues("They did not reject it.") == [("open", "reject")]
+    assert cues("I’m not going to accept any work requirements.") == [("reject", "accept")]
+    assert cues("We did not warn them.") == []
+
+
+def test_own_negation_is_not_turned_again():
+    assert cues("This is not for discussion.") == [("reject", "not for discussion")]
+    assert cues("The response cannot satisfy us.") == [("reject", "cannot satisfy")]
+
+
+def test_modal_consider_is_open():
+    assert cues("Both sides could consider limits.") == [("open", "could consider")]
+
+
+def test_future_acceptance_is_open_and_until_is_nothing():
+    assert cues("We will reach an agreement.") == [("open", "reach an agreement")]
+    assert cues("We talk until we reach an agreement.")[-1:] != [("accept", "reach an agreement")]
+
+
+def test_history_is_not_acceptance():
+    assert [c for c in cues("The Founding Act was signed in 1997.") if c[0] == "accept"] == []
+
+
+def test_conditional_clause_detection():
+    t = "If Russia agrees, we will meet."
+    assert stances.in_conditional(t, 0, t.index("agrees"))
+    assert not stances.in_conditional(t, t.index("we"), t.index("meet"))
+
+
+def test_codebook_extras_are_added():
+    assert ("reject", "non-starter") in cues("It is a non-starter.")
