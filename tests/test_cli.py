@@ -213,3 +213,15 @@ def test_quiet_and_debug(cli, tmp_path):
     info = json.loads(r.out)
     assert info["articles"] == len(list(RN.glob("*.txt"))) and info["schema_version"] >= 1
     assert cli("db", "path").out.strip().endswith("store.db")
+
+
+def test_shared_corpus_readd_is_a_no_op(cli):
+    from conftest import needs_shared
+
+    corpus = needs_shared("corpus", "russia-nato-2022")
+    r = cli("add", corpus)
+    assert r.code == 0, r.err
+    first = cli("export", "--format", "jsonl").out
+    r = cli("add", corpus)
+    assert r.code == 0 and "added 0 article(s)" in r.err
+    assert cli("export", "--format", "jsonl").out == first
