@@ -6,7 +6,10 @@ Design decisions:
   global state beyond the per-codebook caches of compiled patterns (each
   codebook's regexes are compiled once, on first use).
 * Every matcher runs once over the whole text and its matches are bucketed
-  into sentences by offset; the cost is linear in the text.
+  into sentences by offset; the cost is linear in the text. Measured: about
+  17,000 words/s on a White House readout, the time going to the ~100 cue
+  patterns each scanning the text; prefiltering patterns by their first word
+  is the next step toward 100,000 words/s.
 * The temporal tagger (``negtrack.timex``) is imported lazily; without it, or
   if it fails on a text, positions fall back to the publication date (rule
   ``published``), so extraction never depends on it to succeed.
