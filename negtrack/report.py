@@ -118,23 +118,32 @@ def chart_svg(rows: list[dict], width: int = 960) -> str:
     return "".join(out)
 
 
-def build(db, as_of: str | None = None, title: str = "negtrack report") -> dict:
-    """Everything a report shows, as plain data."""
-    from negtrack import demands, views
+def build(db, as_of: str | None = None, title: str = "negtrack report", codebook: str | None = None) -> dict:
+    """Everything a report shows, as plain data: one section per codebook (negotiation).
+
+    Negotiations are kept apart because their time scales differ: one chart
+    spanning 2022 and 2023 would squeeze each into a sliver.
+    """
+    from negtrack import views
 
     rows = views.timeline(db, until=as_of)
     cells = views.status(db, as_of=as_of)
-    ds = demands.link(views.visible_positions(db), as_of)
-    issues = sorted({r["issue"] for r in rows})
-    return {
-        "title": title,
-        "as_of": as_of,
-        "status": cells,
-        "timeline": rows,
-        "demands": ds,
-        "summaries": {i: line for i, line in views.issue_lines(db, as_of) if i in issues},
-        "chart": chart_svg(rows),
-    }
+    lines = dict(views.issue_lines(db, as_of))
+    books = sorted({r["codebook"] for r in rows} | {c["codebook"] for c in cells})
+    if codebook:
+        books = [b for b in books if b == codebook]
+    sections = []
+    for book in books:
+        mine = [r for r in rows if r["codebook"] == book]
+        issues = sorted({r["issue"] for r in mine})
+        sections.append({
+            "codebook": book,
+            "status": [c for c in cells if c["codebook"] == book],
+            "timeline": mine,
+            "summaries": {i: lines.get(i, "") for i in issues},
+            "chart": chart_svg(mine),
+        })
+    return {"title": title, "as_of": as_of, "sections": sections}
 
 
 def _matrix(cells):
@@ -144,26 +153,26 @@ def _matrix(cells):
 
 
 def to_markdown(data: dict) -> str:
-    columns, rows = _matrix(data["status"])
     out = [f"# {data['title']}", ""]
     if data["as_of"]:
         out += [f"As of {data['as_of']}.", ""]
-    out += ["## Status", ""]
-    if rows:
+    if not data["sections"]:
+        out.append("No positions yet.")
+    for sec in data["sections"]:
+        columns, rows = _matrix(sec["status"])
+        out += [f"## {sec['codebook']}", "", "### Status", ""]
         out.append("| " + " | ".join(columns) + " |")
         out.append("|" + "---|" * len(columns))
         for r in rows:
             out.append("| " + " | ".join(_md(r.get(c, "")) for c in columns) + " |")
-    else:
-        out.append("No positions yet.")
-    out += ["", "## Chart", "", data["chart"], ""]
-    for issue, summary in data["summaries"].items():
-        out += [f"## {issue}", "", f"*{_md(summary)}*" if summary else "", ""]
-        for r in (r for r in data["timeline"] if r["issue"] == issue):
-            speaker = f" (per {r['speaker']})" if r.get("speaker") else ""
-            out.append(f"- **{r['date'] or 'undated'}** {r['actor']} *{r['stance']}*{speaker}: "
-                       f"“{_md(r['evidence'])}” — {_md(r['source'] or '')}")
-        out.append("")
+        out += ["", "### Chart", "", sec["chart"], ""]
+        for issue, summary in sec["summaries"].items():
+            out += [f"### {issue}", "", f"*{_md(summary)}*" if summary else "", ""]
+            for r in (r for r in sec["timeline"] if r["issue"] == issue):
+                speaker = f" (per {r['speaker']})" if r.get("speaker") else ""
+                out.append(f"- **{r['date'] or 'undated'}** {r['actor']} *{r['stance']}*{speaker}: "
+                           f"“{_md(r['evidence'])}” — {_md(r['source'] or '')}")
+            out.append("")
     return "\n".join(out)
 
 
@@ -177,31 +186,30 @@ th{background:#f3f3f3}.summary{color:#555;font-style:italic}li{margin:.3em 0}.da
 
 
 def to_html(data: dict) -> str:
-    columns, rows = _matrix(data["status"])
     h = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
          f"<title>{escape(data['title'])}</title><style>{CSS}</style></head><body>",
          f"<h1>{escape(data['title'])}</h1>"]
     if data["as_of"]:
         h.append(f"<p>As of {escape(data['as_of'])}.</p>")
-    h.append("<h2>Status</h2>")
-    if rows:
-        h.append("<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>")
+    if not data["sections"]:
+        h.append("<p>No positions yet.</p>")
+    for sec in data["sections"]:
+        columns, rows = _matrix(sec["status"])
+        h += [f"<h2>{escape(sec['codebook'])}</h2>", "<h3>Status</h3>",
+              "<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr>"]
         for r in rows:
             h.append("<tr>" + "".join(f"<td>{escape(str(r.get(c, '')))}</td>" for c in columns) + "</tr>")
-        h.append("</table>")
-    else:
-        h.append("<p>No positions yet.</p>")
-    h += ["<h2>Chart</h2>", f'<div class="chart">{data["chart"]}</div>']
-    for issue, summary in data["summaries"].items():
-        h.append(f"<h2>{escape(issue)}</h2>")
-        if summary:
-            h.append(f'<p class="summary">{escape(summary)}</p>')
-        h.append("<ul>")
-        for r in (r for r in data["timeline"] if r["issue"] == issue):
-            speaker = f" (per {escape(r['speaker'])})" if r.get("speaker") else ""
-            h.append(f'<li><span class="date">{escape(r["date"] or "undated")}</span> {escape(r["actor"])} '
-                     f'<em>{escape(r["stance"])}</em>{speaker}: “{escape(r["evidence"])}” — '
-                     f'{escape(r["source"] or "")}</li>')
-        h.append("</ul>")
+        h += ["</table>", "<h3>Chart</h3>", f'<div class="chart">{sec["chart"]}</div>']
+        for issue, summary in sec["summaries"].items():
+            h.append(f"<h3>{escape(issue)}</h3>")
+            if summary:
+                h.append(f'<p class="summary">{escape(summary)}</p>')
+            h.append("<ul>")
+            for r in (r for r in sec["timeline"] if r["issue"] == issue):
+                speaker = f" (per {escape(r['speaker'])})" if r.get("speaker") else ""
+                h.append(f'<li><span class="date">{escape(r["date"] or "undated")}</span> {escape(r["actor"])} '
+                         f'<em>{escape(r["stance"])}</em>{speaker}: “{escape(r["evidence"])}” — '
+                         f'{escape(r["source"] or "")}</li>')
+            h.append("</ul>")
     h.append("</body></html>")
     return "\n".join(h)

@@ -113,6 +113,7 @@ def report(
     output_file: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     as_of: AsOfOpt = None,
     title: Annotated[str, typer.Option("--title", help="The report's title.")] = "negtrack report",
+    codebook: Annotated[Optional[str], typer.Option("--codebook", "-c", help="Only this negotiation (codebook name).")] = None,
 ):
     """A self-contained report: status table, per-issue timelines and an SVG chart.
 
@@ -128,7 +129,7 @@ def report(
 
     if format_ not in ("html", "md"):
         raise UsageError(f"--format must be html or md (got {format_!r})")
-    data = rep.build(open_db(create=False), views.check_date(as_of, "--as-of"), title)
+    data = rep.build(open_db(create=False), views.check_date(as_of, "--as-of"), title, codebook)
     text = rep.to_html(data) if format_ == "html" else rep.to_markdown(data)
     if output_file:
         tmp = output_file + ".tmp"
