@@ -500,12 +500,16 @@ def _resolve_month_day(ctx, month, day, start, end):
             cands.append(_dt.date(y, month, day))
     if not cands:
         return None
+    # Tense picks the direction only within half a year: a clause's tense is a
+    # weak cue ("the recommitment on January 26 ... will help" is past news in
+    # a January 27 story), and a month-day more than six months away in news
+    # almost always means the nearest one.
     if tense == "past":
-        c = [d for d in cands if d <= dct]
+        c = [d for d in cands if d <= dct and (dct - d).days <= 183]
         if c:
             return max(c)
     elif tense == "future":
-        c = [d for d in cands if d >= dct]
+        c = [d for d in cands if d >= dct and (d - dct).days <= 183]
         if c:
             return min(c)
     return min(cands, key=lambda d: (abs((d - dct).days), d > dct))

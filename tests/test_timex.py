@@ -272,3 +272,18 @@ def test_deadline_weekday_is_ahead():
     assert values("Castro said the group would be ready as soon as Tuesday.", "2000-04-03") == [
         ("Tuesday", "2000-04-04")]
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
+
+
+def test_tense_only_steers_a_month_day_within_half_a_year():
+    # A later "will" does not push a day-old date a year ahead.
+    text = "He hoped the sides' recommitment on January 26 to the ceasefire will help ease tensions."
+    (t,) = [t for t in tag(text, "2022-01-27") if t.text == "January 26"]
+    assert t.value == "2022-01-26"
+    # A past-tense report of a meeting two days ahead keeps the nearest date.
+    (t,) = [t for t in tag("He said the ministers meet on January 29.", "2022-01-27") if t.text == "January 29"]
+    assert t.value == "2022-01-29"
+    # Within half a year, tense still decides.
+    (t,) = [t for t in tag("The talks will resume on March 3.", "2022-01-27") if t.text == "March 3"]
+    assert t.value == "2022-03-03"
+    (t,) = [t for t in tag("The talks resumed on November 3.", "2022-01-27") if t.text == "November 3"]
+    assert t.value == "2021-11-03"
