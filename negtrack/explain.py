@@ -58,18 +58,33 @@ def print_text(report: Explanation, stream=None) -> None:
     by_sentence: dict[int, list] = {}
     for p in ex.positions:
         by_sentence.setdefault(p.start, []).append(p)
+    shown = 0
     for entry in ex.trace:
-        if not any(entry.get(k) for k in ("actors", "issues", "stances", "positions", "dates")):
+        if not any(entry.get(k) for k in ("actors", "issues", "cues", "stances", "positions", "dates")):
             continue
-        console.print(f"[dim]{entry.get('start')}–{entry.get('end')}[/dim] {escape(' '.join(str(entry.get('text', '')).split()))}")
-        for key in ("speaker", "actors", "issues", "stances", "dates", "rules", "dropped"):
-            if entry.get(key):
-                console.print(f"    [cyan]{key}[/cyan]: {escape(str(entry[key]))}")
+        shown += 1
+        start, end = entry.get("start"), entry.get("end")
+        text = report.article.text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+        console.print(f"[dim]{entry.get('start')}–{entry.get('end')}[/dim] {escape(' '.join(str(text).split()))}")
+        for key, value in entry.items():
+            if key in ("sentence", "text", "start", "end", "positions") or not value:
+                continue
+            console.print(f"    [cyan]{key}[/cyan]: {escape(_flat(value))}")
         for p in entry.get("positions", []) or []:
-            stance = p.get("stance", "") if isinstance(p, dict) else getattr(p, "stance", "")
+            stance = p.get("stance", "") if isinstance(p, dict) else (p[2] if isinstance(p, (list, tuple)) and len(p) > 2 else "")
             colour = STANCE_COLOURS.get(stance, "")
-            console.print(f"    [bold]→[/bold] [{colour}]{escape(str(p))}[/{colour}]" if colour else f"    → {escape(str(p))}")
+            line = escape(_flat(p))
+            console.print(f"    [bold]→[/bold] [{colour}]{line}[/{colour}]" if colour else f"    → {line}")
         console.print()
-    if not ex.trace:
+    if not shown:
         for p in ex.positions:
             console.print(f"→ {p.actor} {p.stance} {p.issue} {p.date or ''}: {escape(p.evidence[:120])}")
+
+
+def _flat(value) -> str:
+    """A trace value on one line: tuples as 'a b c', lists joined by '; '."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):
+        return "; ".join(" ".join(" ".join(str(x).split()) for x in v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return " ".join(" ".join(str(x).split()) for x in value)
+    return " ".join(str(value).split())

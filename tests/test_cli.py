@@ -225,3 +225,20 @@ def test_shared_corpus_readd_is_a_no_op(cli):
     r = cli("add", corpus)
     assert r.code == 0 and "added 0 article(s)" in r.err
     assert cli("export", "--format", "jsonl").out == first
+
+
+def test_explain_text_and_json(cli):
+    f = RN / sorted(p.name for p in RN.glob("*.txt"))[-1]
+    r = cli("explain", f, "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    body = f.read_text().split("\n\n", 1)[1]
+    assert data["published"] and data["dates"] and data["positions"]
+    for d in data["dates"]:
+        assert set(d) >= {"text", "start", "end", "value", "precision"}
+        assert body[d["start"]:d["end"]] == d["text"]
+    for p in data["positions"]:
+        assert body[p["start"]:p["end"]] == p["evidence"]
+    text = cli("explain", f, "--published", "2022-02-23").out
+    assert "published: 2022-02-23" in text and "→" in text
+    assert cli("status").code == ExitCode.STORE  # explain stored nothing
