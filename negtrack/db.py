@@ -265,3 +265,30 @@ def m002_people_state_views(db):
             WHERE q.issue = f.issue AND q.actor = f.actor AND q.status != 'rejected')
         GROUP BY issue, actor, stance, date"""
     )
+
+
+@MIGRATIONS(name="m003_analyst")
+def m003_analyst(db):
+    # Analyst work on a position: a free-text note, who reviewed it and when,
+    # the corroboration group it was merged into (or split out as), and
+    # `origin`: the machine's own reading (JSON) of a position an analyst
+    # edited, so re-extraction recognises it and does not bring it back.
+    for col in ("note", "reviewed_by", "reviewed_at", "group_id", "origin"):
+        db.execute(f"ALTER TABLE positions ADD COLUMN {col} TEXT")
+    # Every analyst action, append-only: never updated, never deleted, and
+    # kept even when the position it names is gone.
+    db.execute(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            position TEXT NOT NULL,
+            action TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX audit_position ON audit (position, id)")
+    db.execute("CREATE INDEX positions_status_confidence ON positions (status, confidence)")
+    db.execute("CREATE INDEX positions_group ON positions (group_id)")

@@ -12,6 +12,9 @@ Design decisions:
   byte-identical after a re-add and analysts' references survive reprocessing.
 * Extraction (CPU work) runs before the transaction opens, so the write lock is
   held only for the inserts.
+* Analyst work (any status but ``auto``) is never overwritten: re-adding known
+  content writes nothing, and ``replace_auto_positions`` replaces machine
+  positions only, dropping re-extracted readings an analyst already handled.
 """
 
 from __future__ import annotations
@@ -127,29 +130,73 @@ def save_article(db, article: Article, extraction: Extraction, book) -> tuple[in
         return article_id, True
 
 
+def analyst_claims(db, article_id: int) -> tuple[set[str], list[tuple]]:
+    """What analysts have said about an article's text: the uids they handled and
+    the readings ``(actor, issue, stance, start, end)`` those positions cover.
+
+    An edited position covers both its current reading and the machine's
+    original one (``origin``); a manual position covers its evidence when it
+    was located in the text.
+    """
+    import json
+
+    uids: set[str] = set()
+    readings: list[tuple] = []
+    for uid, actor, issue, stance, start, end, origin in db.execute(
+        """SELECT uid, actor, issue, stance, start, "end", origin FROM positions
+           WHERE article_id = ? AND status != 'auto'""",
+        [article_id],
+    ).fetchall():
+        uids.add(uid)
+        if start is not None and end is not None:
+            readings.append((actor, issue, stance, start, end))
+        if origin:
+            o = json.loads(origin)
+            if o.get("start") is not None and o.get("end") is not None:
+                readings.append((o["actor"], o["issue"], o["stance"], o["start"], o["end"]))
+    return uids, readings
+
+
+def shadowed(row: dict, uids: set[str], readings: list[tuple]) -> bool:
+    """A machine reading an analyst already handled: the same uid, or the same
+    actor, issue and stance read from an overlapping stretch of the text.
+
+    Overlap rather than equal offsets, so an engine change that trims or widens
+    a sentence does not resurrect a rejected position; and not "anywhere in the
+    article", so a second, separate report of the same stance still counts.
+    """
+    if row["uid"] in uids:
+        return True
+    s, e = row.get("start"), row.get("end")
+    if s is None or e is None:
+        return False
+    return any(
+        (a, i, st) == (row["actor"], row["issue"], row["stance"]) and rs < e and s < re_
+        for a, i, st, rs, re_ in readings
+    )
+
+
 def replace_auto_positions(db, article_id: int, article_hash: str, positions: list[Position], book) -> tuple[int, int]:
     """Re-extraction: swap an article's machine positions, keep analyst work.
 
-    Positions whose status is not ``auto`` are never touched; a re-extracted
-    position with the uid of one an analyst handled is dropped. Returns
-    ``(removed, added)``.
+    Positions whose status is not ``auto`` are never touched. A re-extracted
+    position an analyst already handled (``shadowed``: confirmed, rejected,
+    the original of an edited one, or one a manual position covers) is
+    dropped, so a rejected reading stays rejected and an edit never comes back
+    as a duplicate. Returns ``(removed, added)``.
     """
     now = now_iso()
     with write(db):
         sync_codebook(db, book)
-        kept = {
-            r[0]
-            for r in db.execute(
-                "SELECT uid FROM positions WHERE article_id = ? AND status != 'auto'", [article_id]
-            ).fetchall()
-        }
+        kept, readings = analyst_claims(db, article_id)
         old_auto = {
             r[0]
             for r in db.execute(
                 "SELECT uid FROM positions WHERE article_id = ? AND status = 'auto'", [article_id]
             ).fetchall()
         }
-        rows = [r for r in position_rows(article_id, article_hash, positions, book, now) if r["uid"] not in kept]
+        rows = [r for r in position_rows(article_id, article_hash, positions, book, now)
+                if not shadowed(r, kept, readings)]
         new_uids = {r["uid"] for r in rows}
         gone = old_auto - new_uids
         for uid in gone:
@@ -175,7 +222,7 @@ EXPORT_SQL = """
 SELECT p.uid AS id, p.actor, p.speaker, p.target, p.issue, p.stance, p.date, p.date_precision,
        p.evidence, p.start, p."end", p.confidence, p.status,
        p.article_id, a.path AS article_path, a.title AS article_title, a.published,
-       p.codebook, p.codebook_version, p.date_rule, p.rule
+       p.codebook, p.codebook_version, p.date_rule, p.rule, p.note
 FROM positions p LEFT JOIN articles a ON a.id = p.article_id
 ORDER BY a.id, p.start, p.actor, p.issue, p.stance, p.uid
 """
@@ -193,5 +240,5 @@ def export_rows(db):
 EXPORT_FIELDS = [
     "id", "actor", "speaker", "target", "issue", "stance", "date", "date_precision", "evidence", "start", "end",
     "confidence", "status", "article_id", "article_path", "article_title", "published", "cameo",
-    "codebook", "codebook_version", "date_rule", "rule",
+    "codebook", "codebook_version", "date_rule", "rule", "note",
 ]

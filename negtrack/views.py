@@ -11,6 +11,11 @@ Design decisions:
 * Positions an analyst rejected never appear in a view.
 * Filters name unknown issues or actors as errors with the closest matches, so
   a typo is never a silently empty answer.
+* Corroboration: the timeline shows one row per position however many
+  articles report it. Rows with the same actor, issue, stance and date are one
+  position, unless an analyst merged positions into a group (one row, whatever
+  their fields) or split one out (its own row); the row carries ``sources``
+  (distinct articles) and ``article_ids``.
 """
 
 from __future__ import annotations
@@ -28,11 +33,14 @@ def _known(db, kind: str) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT id FROM actors ORDER BY id")]
 
 
-def check_known(db, kind: str, values: list[str] | None) -> None:
-    """Raise a usage error naming the closest matches for an unknown issue or actor."""
+def check_known(db, kind: str, values: list[str] | None, known: list[str] | None = None) -> None:
+    """Raise a usage error naming the closest matches for an unknown issue or actor.
+
+    ``known`` narrows the check to one codebook's ids (default: the whole store's).
+    """
     if not values:
         return
-    known = _known(db, kind)
+    known = _known(db, kind) if known is None else sorted(known)
     for v in values:
         if v not in known:
             close = difflib.get_close_matches(v, known, n=3, cutoff=0.5)
@@ -90,20 +98,45 @@ def timeline(db, issues=None, actors=None, since=None, until=None) -> list[dict]
     check_known(db, "actor", actors)
     where, params = _filters(issues, actors, check_date(since, "--since"), check_date(until, "--until"))
     sql = f"""
-        SELECT p.uid AS id, p.date, p.date_precision, p.actor, p.stance, p.issue, p.speaker, p.target,
+        SELECT p.uid AS id, p.date, p.date_precision, p.actor, p.stance, p.issue, p.speaker, p.target, p.codebook,
                p.evidence, p.confidence, p.status, p.article_id,
-               coalesce(a.title, a.path) AS source, a.path AS article_path
+               coalesce(a.title, a.path) AS source, a.path AS article_path, p.group_id
         FROM positions p LEFT JOIN articles a ON a.id = p.article_id
         WHERE {where}
         ORDER BY p.date IS NULL, p.date, p.issue, p.actor, p.stance, p.article_id, p.start
     """
     rows = []
+    groups: dict[tuple, dict] = {}
     for r in db.query(sql, params):
-        if r["speaker"] == r["actor"]:
-            r["speaker"] = None
-        r["evidence"] = snippet(r["evidence"])
-        rows.append(r)
+        key = corroboration_key(r)
+        del r["group_id"]
+        first = groups.get(key)
+        if first is None:
+            if r["speaker"] == r["actor"]:
+                r["speaker"] = None
+            r["evidence"] = snippet(r["evidence"])
+            r.update(sources=0, article_ids=[], ids=[])
+            first = groups[key] = r
+            rows.append(r)
+        first["ids"].append(r["id"])
+        if r["article_id"] is not None and r["article_id"] not in first["article_ids"]:
+            first["article_ids"].append(r["article_id"])
+        # A manual position with no article is still one source: the analyst's.
+        first["sources"] = max(1, len(first["article_ids"]))
     return rows
+
+
+def corroboration_key(r: dict) -> tuple:
+    """Which timeline row a position belongs to (see the module docstring).
+
+    An undated position is never folded into another: "date unknown" is not
+    the same date.
+    """
+    if r.get("group_id"):
+        return ("group", r["group_id"])
+    if r.get("date") is None:
+        return ("one", r["id"])
+    return ("same", r["actor"], r["issue"], r["stance"], r["date"])
 
 
 def status(db, as_of=None, issues=None, actors=None, created_before: str | None = None) -> list[dict]:

@@ -1,8 +1,8 @@
-"""`codebook list|show|validate`: the codebooks negtrack can use."""
+"""`codebook list|show|validate|new`: the codebooks negtrack can use."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -59,6 +59,22 @@ def validate(path: Annotated[str, typer.Argument(help="A codebook TOML file.")])
 
     book = cb.load(path if path.endswith(".toml") or "/" in path else path)
     output.say(f"{path}: ok ({len(book.issues)} issues, {len(book.actors)} actors, {len(book.people)} people)")
+    return 0
+
+
+@codebook_app.command("new")
+def new(name: Annotated[str, typer.Argument(help="The new codebook's name (lowercase letters, digits, '-').")],
+        output_path: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here instead (- prints it).")] = None,
+        title: Annotated[Optional[str], typer.Option("--title", help="The negotiation's title.")] = None):
+    """Write a commented codebook template to start tracking a new negotiation (never overwrites).
+
+    Example:  negtrack codebook new nile-water-2025
+    """
+    from negtrack import output, templates
+
+    path = templates.write_new(name, output_path, title)
+    if path is not None:
+        output.say(f"wrote {path}; edit it, then `negtrack codebook validate {path}`")
     return 0
 
 
