@@ -29,8 +29,8 @@ demo: install ## Add the shipped samples to ./demo.db, print a timeline and the 
 test: install ## Install and run the test suite
 	$(BIN)/python -m pytest -q
 
-eval: install ## Score extraction on the gold positions (reads ../shared when present)
-	$(BIN)/python scripts/eval_positions.py --shared $(SHARED)
+eval: install ## Score extraction end to end (add, export, score) on the gold positions in ../shared
+	$(BIN)/python scripts/eval_cli.py --shared $(SHARED)
 
 eval-dates: install ## Score the date tagger on TimeBank/AQUAINT (reads ../shared when present)
 	$(BIN)/python scripts/eval_dates.py --shared $(SHARED)
