@@ -9,75 +9,126 @@ Design decisions:
   unexpected prints one line too, and a traceback only under ``--debug``.
 * rich, sqlite-utils and dateutil are imported inside commands, never here,
   so ``negtrack --help`` starts fast.
+* **Startup fast path.** Importing typer (and click) alone costs about 40 ms,
+  three times a bare ``python -c pass``; this module therefore imports only
+  ``os`` and ``sys`` at the top and builds the typer ``app`` lazily
+  (``_build_app``, reached through the module attribute ``app``). ``main``
+  answers two invocations without typer:
+
+  - ``--version`` among the global options before any command: printed
+    directly from ``negtrack.__version__``;
+  - ``--help`` / ``-h`` with nothing else but command names
+    (``negtrack --help``, ``negtrack add --help``): the text typer rendered
+    the first time, cached in ``$XDG_CACHE_HOME/negtrack/`` (else
+    ``~/.cache/negtrack/``). The cache key is the version, the size and
+    mtime of this file, of ``negtrack/__init__.py`` and of every module in
+    ``negtrack/commands/`` (so an edited help text is never served stale,
+    even without a version bump), the arguments and the help width click
+    would use (it wraps at ``min(columns, 80) - 2``, at least 50). Help is
+    plain click text (``rich_markup_mode=None``), so the cached bytes are
+    exactly what typer prints. A cache that cannot be read or written is
+    ignored: the slow path always works.
+
+  Everything else goes through typer as before.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import Annotated, Optional
 
-import typer
-
-from negtrack import __version__
-
-app = typer.Typer(
-    name="negtrack",
-    help=(
-        "Track who demanded, proposed, accepted, rejected or ignored what in a negotiation.\n\n"
-        "Feed it articles, statements and transcripts; it stores actors, issues and positions "
-        "in SQLite and prints timelines and status tables.\n\n"
-        "Example:  negtrack add article.txt && negtrack status"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+HELP_FLAGS = ("-h", "--help")
+GLOBAL_FLAGS = ("-q", "--quiet", "--debug")
 
 
-@dataclass
 class Settings:
-    db: Optional[str] = None
-    quiet: bool = False
-    debug: bool = False
+    """Global options, set by the root callback (a plain class: no dataclasses import at startup)."""
+
+    def __init__(self, db: str | None = None, quiet: bool = False, debug: bool = False):
+        self.db = db
+        self.quiet = quiet
+        self.debug = debug
 
 
 SETTINGS = Settings()
 
 
+def _build_app():
+    """The typer app with every command registered (imports typer: the slow part of startup)."""
+    from typing import Annotated, Optional
+
+    import typer
+
+    # typer resolves the callback's (string) annotations in this module's
+    # globals, so the names it needs go there, only once typer is loaded.
+    globals().update(Annotated=Annotated, Optional=Optional, typer=typer)
+
+    app = typer.Typer(
+        name="negtrack",
+        help=(
+            "Track who demanded, proposed, accepted, rejected or ignored what in a negotiation.\n\n"
+            "Feed it articles, statements and transcripts; it stores actors, issues and positions "
+            "in SQLite and prints timelines and status tables.\n\n"
+            "Example:  negtrack add article.txt && negtrack status"
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def root(
+        db: Annotated[Optional[str], typer.Option("--db", help="Store file (default: $NEGTRACK_DB, else $XDG_DATA_HOME/negtrack/negtrack.db).", show_default=False)] = None,
+        quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on success (for cron).")] = False,
+        debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+        version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    ):
+        SETTINGS.db = db
+        SETTINGS.quiet = quiet
+        SETTINGS.debug = debug
+        from negtrack import output
+
+        output.set_quiet(quiet)
+
+    from negtrack.commands import register_all
+
+    register_all(app)
+    return app
+
+
 def _version(value: bool):
     if value:
+        import typer
+
+        from negtrack import __version__
+
         print(f"negtrack {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
-def root(
-    db: Annotated[Optional[str], typer.Option("--db", help="Store file (default: $NEGTRACK_DB, else $XDG_DATA_HOME/negtrack/negtrack.db).", show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing on success (for cron).")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
-):
-    SETTINGS.db = db
-    SETTINGS.quiet = quiet
-    SETTINGS.debug = debug
-    from negtrack import output
+_APP = None
 
-    output.set_quiet(quiet)
+
+def get_app():
+    global _APP
+    if _APP is None:
+        _APP = _build_app()
+    return _APP
+
+
+def __getattr__(name: str):
+    # `from negtrack.cli import app` still works; typer is imported on first use only.
+    if name == "app":
+        return get_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_db(create: bool = True):
     from negtrack import db as dbmod
 
     return dbmod.connect(dbmod.resolve_path(SETTINGS.db), create=create)
-
-
-from negtrack.commands import register_all  # noqa: E402  (commands need `app` defined)
-
-register_all(app)
 
 
 def _store_error_message(e: Exception) -> str | None:
@@ -95,13 +146,32 @@ def _store_error_message(e: Exception) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _only_version(args):
+        from negtrack import __version__
+
+        print(f"negtrack {__version__}")
+        sys.exit(0)
+    help_cache = _help_cache_file(args)
+    if help_cache is not None:
+        try:
+            with open(help_cache, encoding="utf-8") as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        if text:
+            sys.stdout.write(text)
+            sys.exit(0)
+
     from negtrack.errors import ExitCode, NegtrackError
 
-    args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("NEGTRACK_DEBUG") == "1"
     try:
-        rv = app(args=args, prog_name="negtrack", standalone_mode=False)
-        code = rv if isinstance(rv, int) else 0
+        if help_cache is not None:
+            code = _render_help(args, help_cache)
+        else:
+            rv = get_app()(args=args, prog_name="negtrack", standalone_mode=False)
+            code = rv if isinstance(rv, int) else 0
     except NegtrackError as e:
         if debug:
             raise
@@ -131,6 +201,92 @@ def main(argv: list[str] | None = None) -> None:
                       file=sys.stderr)
                 code = int(ExitCode.ERROR)
     sys.exit(code)
+
+
+def _only_version(args: list[str]) -> bool:
+    """Only global options, one of them ``--version``: answered without typer."""
+    seen, i = False, 0
+    while i < len(args):
+        a = args[i]
+        if a == "--version":
+            seen = True
+        elif a == "--db" and i + 1 < len(args):
+            i += 1
+        elif not (a.startswith("--db=") or a in GLOBAL_FLAGS):
+            return False
+        i += 1
+    return seen
+
+
+def _help_width() -> int:
+    """The width click wraps help at: min(terminal columns, 80) - 2, at least 50."""
+    cols = 0
+    try:
+        cols = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        pass
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            cols = 80
+    return max(min(cols, 80) - 2, 50)
+
+
+def _help_cache_file(args: list[str]) -> str | None:
+    """Where the help for ``args`` is cached, if ``args`` only asks for help (see the module docstring)."""
+    if not args or args[-1] not in HELP_FLAGS or len(args) > 3:
+        return None
+    if any(a.startswith("-") for a in args[:-1]):
+        return None
+    import zlib
+
+    from negtrack import __version__
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = [__version__, "\x1f".join(args), str(_help_width())]
+    try:
+        commands = os.path.join(here, "commands")
+        files = [os.path.join(here, "cli.py"), os.path.join(here, "__init__.py")]
+        files += sorted(e.path for e in os.scandir(commands) if e.name.endswith(".py"))
+        for path in files:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    except OSError:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return os.path.join(base, "negtrack", f"help-{key:08x}.txt")
+
+
+def _render_help(args: list[str], cache_file: str) -> int:
+    """Run typer for a help request, print what it printed and keep it for next time."""
+    import io
+
+    real, buf = sys.stdout, io.StringIO()
+    sys.stdout = buf
+    try:
+        try:
+            rv = get_app()(args=args, prog_name="negtrack", standalone_mode=False)
+            code = rv if isinstance(rv, int) else 0
+        except Exception as e:  # noqa: BLE001 - click ends --help with an Exit(0)
+            code = _click_exit(e)
+            if code is None:
+                raise
+    finally:
+        sys.stdout = real
+    text = buf.getvalue()
+    real.write(text)
+    if code == 0 and text:
+        try:
+            os.makedirs(os.path.dirname(cache_file), exist_ok=True)
+            tmp = f"{cache_file}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only home: help just stays on the slow path
+    return code
 
 
 def _click_exit(e: Exception) -> int | None:

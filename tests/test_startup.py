@@ -1,0 +1,70 @@
+"""The startup fast path: `--version` and cached `--help` answer without importing typer.
+
+Functional checks only (what gets imported, what gets printed); how fast that
+is is measured by `make bench`, never here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+
+def _run(env, *args):
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "negtrack", *args],
+        capture_output=True, env=env, timeout=120,
+    )
+    imported = {line.split("|")[-1].strip() for line in p.stderr.decode().splitlines() if line.startswith("import time:")}
+    return p.returncode, p.stdout.decode(), imported
+
+
+def test_version_without_typer(env):
+    code, out, imported = _run(env, "--version")
+    assert code == 0 and re.fullmatch(r"negtrack \d+\.\d+\.\d+\n", out)
+    assert "typer" not in imported and "click" not in imported
+    # Global options before --version are still accepted on the fast path.
+    code, out2, imported = _run(env, "--db", "x.db", "-q", "--version")
+    assert code == 0 and out2 == out and "typer" not in imported
+
+
+def test_version_with_a_command_takes_the_normal_path(env):
+    code, out, imported = _run(env, "--version", "--no-such-option")
+    assert code == 2 and "typer" in imported
+
+
+def test_help_is_cached_per_version_and_identical(env, tmp_path):
+    env = dict(env, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    code1, first, imported1 = _run(env, "--help")
+    assert code1 == 0 and "Example:" in first and "timeline" in first
+    assert "typer" in imported1  # rendered by typer the first time
+    assert list((tmp_path / "cache" / "negtrack").glob("help-*.txt"))
+    code2, second, imported2 = _run(env, "--help")
+    assert code2 == 0 and second == first
+    assert "typer" not in imported2
+    # A command's help is cached too, separately.
+    _, add1, _ = _run(env, "add", "--help")
+    _, add2, imported = _run(env, "add", "--help")
+    assert add1 == add2 and "Example:" in add1 and add1 != first and "typer" not in imported
+
+
+def test_unreadable_cache_falls_back(env, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    env = dict(env, XDG_CACHE_HOME=str(blocker))
+    code, out, _ = _run(env, "--help")
+    assert code == 0 and "Example:" in out
+
+
+def test_unknown_command_help_is_an_error_and_not_cached(env, tmp_path):
+    env = dict(env, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    code, out, _ = _run(env, "no-such-command", "--help")
+    assert code == 2 and out == ""
+    assert not list((tmp_path / "cache").glob("negtrack/help-*.txt"))
+
+
+def test_app_is_still_importable():
+    from negtrack.cli import app
+
+    assert type(app).__name__ == "Typer"
