@@ -142,3 +142,38 @@ def table(rows: list[dict], columns: list[str], title: str | None = None, stream
                 cells.append("" if v is None else str(v))
         t.add_row(*cells)
     console.print(t)
+
+
+class open_output:
+    """Where data goes: stdout, or a file written atomically.
+
+    A file is written to ``PATH.tmp`` and renamed over ``PATH`` only when
+    everything was written, so a failed export or report never leaves a
+    half-written file behind (nor destroys the previous one).
+    """
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.tmp = f"{path}.tmp" if path else None
+        self.stream = None
+
+    def __enter__(self):
+        if self.path is None:
+            return sys.stdout
+        self.stream = open(self.tmp, "w", encoding="utf-8", newline="")
+        return self.stream
+
+    def __exit__(self, exc_type, exc, tb):
+        import os
+
+        if self.stream is None:
+            return False
+        self.stream.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+        return False

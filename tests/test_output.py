@@ -47,3 +47,16 @@ def test_only_one_format_flag():
     assert output.pick_format(nl=True) == "nl"
     with pytest.raises(UsageError):
         output.pick_format(json_=True, csv_=True)
+
+
+def test_open_output_is_atomic(tmp_path):
+    target = tmp_path / "export.jsonl"
+    target.write_text("previous\n")
+    with pytest.raises(RuntimeError):
+        with output.open_output(str(target)) as f:
+            f.write("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "previous\n" and not (tmp_path / "export.jsonl.tmp").exists()
+    with output.open_output(str(target)) as f:
+        output.emit(ROWS, "nl", stream=f)
+    assert len(target.read_text().splitlines()) == 2

@@ -139,16 +139,10 @@ def export(
         raise UsageError(f"--format must be one of jsonl, json, csv (got {format_!r})")
     db = open_db(create=False)
     rows = store.export_rows(db)
+    with output.open_output(output_file) as stream:
+        n = output.emit(rows, fmts[format_], store.EXPORT_FIELDS, stream=stream)
     if output_file:
-        import os
-
-        tmp = output_file + ".tmp"
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            n = output.emit(rows, fmts[format_], store.EXPORT_FIELDS, stream=f)
-        os.replace(tmp, output_file)  # never leave a half-written export behind
         output.say(f"exported {n} position(s) to {output_file}")
-    else:
-        output.emit(rows, fmts[format_], store.EXPORT_FIELDS)
     return 0
 
 

@@ -119,8 +119,6 @@ def report(
 
     Example:  negtrack report --format html -o report.html
     """
-    import os
-
     from negtrack import output
     from negtrack import report as rep
     from negtrack import views
@@ -131,14 +129,10 @@ def report(
         raise UsageError(f"--format must be html or md (got {format_!r})")
     data = rep.build(open_db(create=False), views.check_date(as_of, "--as-of"), title, codebook)
     text = rep.to_html(data) if format_ == "html" else rep.to_markdown(data)
+    with output.open_output(output_file) as stream:
+        stream.write(text + "\n")
     if output_file:
-        tmp = output_file + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, output_file)
         output.say(f"wrote {output_file}")
-    else:
-        print(text)
     return 0
 
 
