@@ -172,3 +172,20 @@ def _png_colours(data: bytes) -> set:
         colours.update(tuple(line[k:k + 3]) for k in range(0, stride, bpp))
         prev = line
     return colours
+
+
+def test_timeline_shows_demands_with_their_answers(cli, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Title: A\nPublished: 2022-01-10\n\nRussia demanded legally binding guarantees that NATO "
+                 "will not expand further east.\n")
+    b = tmp_path / "b.txt"
+    b.write_text("Title: B\nPublished: 2022-01-26\n\nThe United States rejected Russia's demand to halt NATO "
+                 "expansion and said NATO's open door is not up for negotiation.\n")
+    assert cli("add", a, b).code == 0
+    rows = json.loads(cli("timeline", "--issue", "nato-expansion", "--answers", "--json").out)
+    demand = next(r for r in rows if r["actor"] == "russia" and r["stance"] == "demand")
+    assert [(x["actor"], x["stance"], x["date"]) for x in demand["answers"]] == [("us", "reject", "2022-01-26")]
+    assert demand["waiting_days"] is None
+    assert all("answers" not in r for r in rows if r["stance"] not in ("demand", "propose"))
+    table = cli("timeline", "--answers").out
+    assert "us reject 2022-01-26" in table

@@ -19,20 +19,36 @@ def timeline(
     actor: ActorOpt = None,
     since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Up to this date.")] = None,
+    answers: Annotated[bool, typer.Option("--answers", help="Show each demand or proposal with the answers it got.")] = False,
     json_: JsonOpt = False,
     nl: NlOpt = False,
     csv_: CsvOpt = False,
 ):
     """Positions in date order: who took which stance on which issue, with the evidence.
 
-    Example:  negtrack timeline --issue nato-expansion --since 2022-01
+    With --answers, each demand or proposal carries the answers linked to it
+    (same issue, another party, on or after it) and, if unanswered, how long
+    it has waited.
+
+    Example:  negtrack timeline --issue nato-expansion --since 2022-01 --answers
     """
     from negtrack import output, views
     from negtrack.cli import open_db
 
     fmt = output.pick_format(json_, nl, csv_)
-    rows = views.timeline(open_db(create=False), issue, actor, since, until)
-    output.emit(rows, fmt, TIMELINE_COLUMNS if fmt == "table" else None, title="timeline")
+    db = open_db(create=False)
+    rows = views.timeline(db, issue, actor, since, until)
+    columns = list(TIMELINE_COLUMNS)
+    if answers:
+        views.attach_answers(db, rows)
+        if fmt in ("table", "csv"):
+            for r in rows:
+                if "answers" in r:
+                    got = "; ".join(f"{a['actor']} {a['stance']} {a['date']}" for a in r["answers"])
+                    waiting = f"waiting {r['waiting_days']} days" if r.get("waiting_days") is not None else ""
+                    r["answers"] = "; ".join(x for x in (got, waiting) if x)
+        columns.insert(columns.index("evidence"), "answers")
+    output.emit(rows, fmt, columns if fmt == "table" else None, title="timeline")
     return 0
 
 
