@@ -189,3 +189,26 @@ def test_timeline_shows_demands_with_their_answers(cli, tmp_path):
     assert all("answers" not in r for r in rows if r["stance"] not in ("demand", "propose"))
     table = cli("timeline", "--answers").out
     assert "us reject 2022-01-26" in table
+
+
+def test_status_as_of_and_waiting_times(cli, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Title: A\nPublished: 2022-01-10\n\nRussia demanded legally binding guarantees that NATO "
+                 "will not expand further east.\n")
+    b = tmp_path / "b.txt"
+    b.write_text("Title: B\nPublished: 2022-01-26\n\nThe United States rejected Russia's demand to halt NATO "
+                 "expansion.\n")
+    assert cli("add", a, b).code == 0
+    early = {(c["issue"], c["actor"]): c for c in json.loads(cli("status", "--as-of", "2022-01-15", "--json").out)}
+    late = {(c["issue"], c["actor"]): c for c in json.loads(cli("status", "--json").out)}
+    assert early[("nato-expansion", "russia")]["stance"] == "demand"
+    assert ("nato-expansion", "us") not in early
+    assert late[("nato-expansion", "us")]["stance"] == "reject"
+    waiting = json.loads(cli("demands", "--open", "--as-of", "2022-01-20", "--json").out)
+    d = next(d for d in waiting if d["issue"] == "nato-expansion" and d["actor"] == "russia")
+    assert d["waiting_days"] == 10 and d["answers"] == []
+    answered = json.loads(cli("demands", "--json").out)
+    d = next(d for d in answered if d["issue"] == "nato-expansion" and d["actor"] == "russia")
+    assert not d["open"] and d["answers"][0]["days_after"] == 16
+    text = cli("status", "--as-of", "2022-01-20").out
+    assert "open demands:" in text and "waiting 10 days" in text
