@@ -242,3 +242,19 @@ def test_explain_text_and_json(cli):
     text = cli("explain", f, "--published", "2022-02-23").out
     assert "published: 2022-02-23" in text and "→" in text
     assert cli("status").code == ExitCode.STORE  # explain stored nothing
+
+
+def test_undated_article_warns_once_and_invents_no_date(cli):
+    text = ("Russia demanded on Monday that NATO stop its expansion. "
+            "The United States rejected the demand last week.\n")
+    r = cli("add", "-", input=text)
+    assert r.code == 0
+    assert r.err.count("no publication date") == 1
+    art = json.loads(cli("articles", "--json").out)[0]
+    assert art["published"] is None
+    for p in map(json.loads, cli("export").out.splitlines()):
+        assert p["date"] is None and p["published"] is None
+    data = json.loads(cli("explain", "-", "--json", input=text).out)
+    assert data["published"] is None
+    monday = next(d for d in data["dates"] if d["text"].endswith("Monday"))
+    assert monday["precision"] == "unknown" and "X" in monday["value"]
