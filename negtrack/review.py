@@ -161,7 +161,8 @@ def run(db, items: list[dict], by: str, ask: Callable[[str], str] | None = None,
     from rich.console import Console
 
     console = console or Console(highlight=False)
-    ask = ask or console.input
+    # The prompts are plain text: "[c]onfirm" must not be read as rich markup.
+    ask = ask or (lambda prompt: console.input(prompt, markup=False))
     result = ReviewResult()
     cache: dict = {}
     total = len(items)
@@ -192,7 +193,7 @@ def run(db, items: list[dict], by: str, ask: Callable[[str], str] | None = None,
             elif key == "s":
                 result.skipped.append(pos["id"])
             elif key != "q":
-                console.print(f"[red]type one of c, r, e, s, q[/red]")
+                console.print("[red]type one of c, r, e, s, q[/red]")
                 continue
             break
         if key == "q":
