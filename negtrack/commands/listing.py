@@ -11,7 +11,7 @@ from negtrack.commands import CsvOpt, JsonOpt, NlOpt
 IssueOpt = Annotated[Optional[list[str]], typer.Option("--issue", "-i", help="Only this issue (repeatable).", show_default=False)]
 ActorOpt = Annotated[Optional[list[str]], typer.Option("--actor", "-a", help="Only this actor (repeatable).", show_default=False)]
 
-TIMELINE_COLUMNS = ["date", "actor", "stance", "issue", "speaker", "evidence", "source"]
+TIMELINE_COLUMNS = ["date", "actor", "stance", "issue", "speaker", "evidence", "source", "sources"]
 
 
 def timeline(
