@@ -35,8 +35,17 @@ eval: install ## Score extraction end to end (add, export, score) on the gold po
 eval-dates: install ## Score the date tagger on TimeBank/AQUAINT (reads ../shared when present)
 	$(BIN)/python scripts/eval_dates.py --shared $(SHARED)
 
-bench: install ## Print throughput and latency figures
-	$(BIN)/python scripts/bench.py --shared $(SHARED)
+# spaCy (the ingest reference) lives in its own venv: beside negtrack its numpy
+# and pydantic would be imported by sqlite-utils and typer and slow negtrack down.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: install $(BENCH_VENV)/.installed ## Print throughput and latency figures (BENCH_ARGS="--full" for 100k articles)
+	$(BIN)/python scripts/bench.py --shared $(SHARED) --spacy-python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
 
 clean: ## Remove the venv, caches and the demo store
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -52,6 +52,11 @@ def add_article(db, article: Article, book, result: AddResult) -> None:
         return
     extraction = pipeline.extract(article, book)
     article_id, created = store.save_article(db, article, extraction, book)
+    record_saved(result, article, extraction, article_id, created)
+
+
+def record_saved(result: AddResult, article: Article, extraction, article_id: int, created: bool) -> None:
+    """Count one ``save_article`` outcome (shared with the parallel writer)."""
     if created:
         result.added.append(article_id)
         result.positions += len(extraction.positions)
@@ -62,13 +67,24 @@ def add_article(db, article: Article, book, result: AddResult) -> None:
 
 
 def add_paths(db, paths: list[str], book, overrides: Overrides | None = None,
-              progress: Callable[[str], None] | None = None, max_bytes: int | None = None) -> AddResult:
-    """Read, extract and store every article under ``paths``."""
+              progress: Callable[[str], None] | None = None, max_bytes: int | None = None,
+              jobs: int = 1) -> AddResult:
+    """Read, extract and store every article under ``paths``.
+
+    ``jobs > 1`` extracts in that many worker processes (``negtrack.parallel``);
+    this process still writes everything, in the same order, so the store is
+    the same as with ``jobs=1``.
+    """
     from negtrack import read
 
     overrides = overrides or Overrides()
     result = AddResult()
     files = list(read.iter_paths(paths))
+    if jobs > 1 and len(files) > 1:
+        from negtrack import parallel
+
+        parallel.add_paths(db, files, book, overrides, result, progress=progress, max_bytes=max_bytes, jobs=jobs)
+        return result
     for path in files:
         if progress:
             progress(path)

@@ -152,11 +152,40 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
     if created_before:
         where += " AND p.created < ?"
         params.append(created_before)
+    if as_of:
+        # The same bound as _filters' prefix test, in a form the index can seek:
+        # dates are ASCII, so every date the prefix test keeps sorts below as_of + "~".
+        where += " AND p.date < ?"
+        params.append(as_of + "~")
+    # Only the rows on each (actor, issue)'s latest visible date are read: a
+    # loose scan of the (actor, issue, date) index finds the pairs, one seek per
+    # pair finds its latest date, so the cost follows the number of cells, not
+    # of positions.
     sql = f"""
+        WITH RECURSIVE pairs(actor, issue) AS (
+            SELECT * FROM (SELECT actor, issue FROM positions ORDER BY actor, issue LIMIT 1)
+            UNION ALL
+            -- The next issue of the same actor, else the first issue of the next actor.
+            SELECT coalesce((SELECT min(q.actor) FROM positions q WHERE q.actor = pairs.actor AND q.issue > pairs.issue),
+                            (SELECT min(q.actor) FROM positions q WHERE q.actor > pairs.actor)),
+                   coalesce((SELECT min(q.issue) FROM positions q WHERE q.actor = pairs.actor AND q.issue > pairs.issue),
+                            (SELECT min(q.issue) FROM positions q
+                             WHERE q.actor = (SELECT min(r.actor) FROM positions r WHERE r.actor > pairs.actor)))
+            FROM pairs WHERE pairs.actor IS NOT NULL
+        ),
+        latest(actor, issue, date) AS (
+            SELECT pairs.actor, pairs.issue,
+                   (SELECT p.date FROM positions p
+                    WHERE p.actor = pairs.actor AND p.issue = pairs.issue AND {where} AND p.date IS NOT NULL
+                    ORDER BY p.date DESC LIMIT 1)
+            FROM pairs WHERE pairs.actor IS NOT NULL
+        )
         SELECT p.codebook, p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
-        FROM positions p WHERE {where} AND p.date IS NOT NULL
+        FROM latest l JOIN positions p ON p.actor = l.actor AND p.issue = l.issue AND p.date = l.date
+        WHERE {where}
         ORDER BY p.issue, p.actor, p.date
     """
+    params = params + params
     cells: dict[tuple[str, str], dict] = {}
     for r in db.query(sql, params):
         key = (r["issue"], r["actor"])

@@ -33,39 +33,56 @@ def _progress_bar(total: int):
     return progress, advance
 
 
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Extract in this many processes (0: one per CPU).", min=0)]
+
+
 def add(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.", show_default=False)],
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories (searched recursively) or - for stdin.", show_default=False)] = None,
     codebook: CodebookOpt = None,
     published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding the file's.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title, overriding the file's.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Source (publisher), overriding the file's.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="URL, overriding the file's.")] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Refuse files larger than this (default: $NEGTRACK_MAX_BYTES, else 20 MB).")] = None,
+    jobs: JobsOpt = 1,
+    from_positions: Annotated[Optional[str], typer.Option("--from-positions", help="Load the output of `negtrack extract` (a file or - for stdin) instead of extracting.")] = None,
 ):
     """Add articles: read them, extract positions, store both.
 
     Re-adding the same content changes nothing. Formats: plain text, a
     `Key: value` header block, Markdown with front matter, saved HTML, JSON
-    Lines of {"text", "title", "url", "published"} records.
+    Lines of {"text", "title", "url", "published"} records. --jobs N extracts
+    in N processes (the store is the same as with one); --from-positions
+    loads articles and positions extracted elsewhere by `negtrack extract`.
 
-    Example:  negtrack add articles/ --codebook us-debt-ceiling-2023
+    Example:  negtrack add articles/ --codebook us-debt-ceiling-2023 --jobs 2
     """
     from negtrack import codebook as cb
     from negtrack import ingest, output
     from negtrack.cli import open_db
-    from negtrack.errors import ExitCode
+    from negtrack.errors import ExitCode, UsageError
     from negtrack.read import iter_paths
 
+    if from_positions is not None:
+        if paths:
+            raise UsageError("give either PATH... or --from-positions, not both")
+        return _add_from_positions(from_positions, codebook)
+    if not paths:
+        raise UsageError("nothing to add: give files, directories or - (see `negtrack add --help`)")
     book = cb.load(codebook)
     files = list(iter_paths(paths))
     db = open_db()
     bar, advance = _progress_bar(len(files))
     overrides = ingest.Overrides(published=published, title=title, source=source, url=url)
+    if jobs == 0:
+        from negtrack.parallel import default_jobs
+
+        jobs = default_jobs()
     if bar:
         with bar:
-            result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes)
+            result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes, jobs=jobs)
     else:
-        result = ingest.add_paths(db, files, book, overrides, max_bytes=max_bytes)
+        result = ingest.add_paths(db, files, book, overrides, max_bytes=max_bytes, jobs=jobs)
     for s in result.skipped:
         output.warn(f"skipped {s.reason}")
     if result.undated:
@@ -80,6 +97,40 @@ def add(
             return int(ExitCode.INPUT)
         return int(ExitCode.PARTIAL)
     return 0
+
+
+def _add_from_positions(source: str, codebook: str | None) -> int:
+    """`add --from-positions`: store what `negtrack extract` wrote, streaming it line by line."""
+    from negtrack import codebook as cb
+    from negtrack import ingest, output, parallel
+    from negtrack.cli import open_db
+    from negtrack.errors import ExitCode, InputError
+
+    cache: dict = {}
+
+    def book_for(name):
+        key = codebook or name
+        if key not in cache:
+            cache[key] = cb.load(key)
+        return cache[key]
+
+    try:
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"{source}: cannot read ({e.strerror or e})") from None
+    db = open_db()
+    result = ingest.AddResult()
+    with stream:
+        mismatched = parallel.load_records(db, stream, book_for, result)
+    for name, was, now in sorted(mismatched):
+        output.warn(f"positions were extracted with {name} {was}; the store records {name} {now}")
+    for s in result.skipped:
+        output.warn(f"skipped {s.reason}")
+    output.say(
+        f"added {len(result.added)} article(s) with {result.positions} position(s); "
+        f"{len(result.unchanged)} unchanged; {len(result.skipped)} skipped"
+    )
+    return int(ExitCode.PARTIAL) if result.skipped else 0
 
 
 def reprocess(

