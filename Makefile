@@ -48,4 +48,4 @@ bench: install $(BENCH_VENV)/.installed ## Print throughput and latency figures 
 	$(BIN)/python scripts/bench.py --shared $(SHARED) --spacy-python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
 
 clean: ## Remove the venv, caches and the demo store
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) .venv-bench .pytest_cache .hypothesis build dist *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
