@@ -66,8 +66,7 @@ class Demand:
     last_date: str
     target: str | None
     codebook: str | None = None
-    ids: list[str] = field(default_factory=list)
-    sources: set = field(default_factory=set)
+    sources: int = 0
     answers: list[Answer] = field(default_factory=list)
     open: bool = True
     waiting_days: int | None = None
@@ -80,7 +79,7 @@ class Demand:
             "date": self.date,
             "last_date": self.last_date,
             "target": self.target,
-            "sources": len(self.sources),
+            "sources": self.sources,
             "open": self.open,
             "waiting_days": self.waiting_days,
             "answers": [a.__dict__ for a in self.answers],
@@ -91,7 +90,8 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
     """Group demands and link each answer to the demand it answers.
 
     ``rows`` are visible positions with at least id, issue, actor, stance,
-    date, target and article_id.
+    date and target; ``sources`` (default 1) says how many articles a row
+    stands for, so callers can pass positions already grouped by date.
     """
     rows = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["id"]))
     if as_of:
@@ -116,8 +116,7 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
                 by_issue.setdefault(r["issue"], []).append(d)
             d.last_date = r["date"]
             d.target = d.target or r.get("target")
-            d.ids.append(r["id"])
-            d.sources.add(r.get("article_id"))
+            d.sources += r.get("sources", 1)
         elif r["stance"] in ANSWERS:
             standing = [d for d in by_issue.get(r["issue"], []) if d.actor != r["actor"] and d.date <= r["date"]]
             if not standing:

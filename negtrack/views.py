@@ -136,7 +136,7 @@ def corroboration_key(r: dict) -> tuple:
         return ("group", r["group_id"])
     if r.get("date") is None:
         return ("one", r["id"])
-    return ("same", r["actor"], r["issue"], r["stance"], r["date"])
+    return ("same", r.get("codebook"), r["actor"], r["issue"], r["stance"], r["date"])
 
 
 def status(db, as_of=None, issues=None, actors=None, created_before: str | None = None) -> list[dict]:
@@ -304,9 +304,20 @@ def actors(db) -> list[dict]:
 
 
 def visible_positions(db, as_of: str | None = None) -> list[dict]:
+    """Dated asks and answers, one row per (codebook, issue, actor, stance, date).
+
+    Grouped in SQL so a store of a million positions hands Python only the
+    distinct dated stances that demand ↔ response linking needs.
+    """
+    from negtrack.demands import ANSWERS, ASKS
+
+    stances = ASKS + ANSWERS
     return list(db.query(
-        f"""SELECT p.uid AS id, p.codebook, p.issue, p.actor, p.stance, p.date, p.target, p.article_id
-            FROM positions p WHERE {VISIBLE}"""))
+        f"""SELECT p.codebook, p.issue, p.actor, p.stance, p.date, max(p.target) AS target,
+                   min(p.uid) AS id, count(DISTINCT p.article_id) AS sources
+            FROM positions p
+            WHERE {VISIBLE} AND p.date IS NOT NULL AND p.stance IN ({','.join('?' * len(stances))})
+            GROUP BY p.codebook, p.issue, p.actor, p.stance, p.date""", list(stances)))
 
 
 def issues(db, as_of: str | None = None) -> list[dict]:
@@ -345,3 +356,16 @@ def issue_lines(db, as_of=None, issues_=None) -> list[tuple[str, str]]:
         line = demands.issue_summary(ds, slug) or demands.stances_summary([c for c in cells if c["issue"] == slug])
         out.append((slug, line))
     return out
+
+
+def attach_answers(db, rows: list[dict]) -> list[dict]:
+    """Give each demand or proposal in ``rows`` the answers linked to it (``answers``)."""
+    from negtrack import demands
+
+    by_key = {(d.codebook, d.issue, d.actor, d.stance): d for d in demands.link(visible_positions(db))}
+    for r in rows:
+        d = by_key.get((r.get("codebook"), r["issue"], r["actor"], r["stance"]))
+        if d is not None:
+            r["answers"] = [a.__dict__ for a in d.answers]
+            r["waiting_days"] = d.waiting_days
+    return rows

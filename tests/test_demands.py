@@ -25,7 +25,7 @@ def by_key(ds):
 
 def test_repeated_demands_are_one_demand_with_sources():
     d = by_key(demands.link(ROWS))[("nato-expansion", "russia", "demand")]
-    assert d.date == "2021-12-17" and d.last_date == "2022-01-10" and len(d.sources) == 2
+    assert d.date == "2021-12-17" and d.last_date == "2022-01-10" and d.sources == 2
 
 
 def test_answers_link_to_the_demand_they_answer():
