@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from negtrack.codebook import Codebook, compile_cue
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
 from negtrack.models import Mention, Sentence
 
 # Nouns that make "<adjective> X" a party acting: "Russian officials".
@@ -76,6 +76,8 @@ class ActorLexicon:
     party: dict[str, str] = field(default_factory=dict)  # person id -> actor id
     labels: dict[str, str] = field(default_factory=dict)  # LABEL -> person or actor id
     actor_ids: frozenset = frozenset()
+    index: CueIndex | None = None  # the patterns by the words they start with
+    speakers: dict = field(default_factory=dict)  # transcript label -> (party, person), memoised
 
 
 _LEX: dict[tuple, ActorLexicon] = {}
@@ -100,26 +102,28 @@ def lexicon(book: Codebook) -> ActorLexicon:
             lex.patterns.append((compile_name(n), "person", p.id, "person"))
         for lab in p.labels:
             lex.labels[lab] = p.id
+    lex.index = CueIndex([p[0] for p in lex.patterns])
     _LEX[key] = lex
     return lex
 
 
-def find(text: str, book: Codebook) -> list[Mention]:
+def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mention]:
     """Actor and person mentions over the whole text, non-overlapping, in order.
 
     Adjectives count only before an agent noun, and then span the noun too.
+    ``tix``: the text's word index when the caller has one.
     """
     lex = lexicon(book)
     found: list[Mention] = []
-    for pat, kind, ident, rule in lex.patterns:
-        for m in pat.finditer(text):
-            if kind == "adjective":
-                g = _AGENT_AFTER.match(text, m.end())
-                if not g:
-                    continue
-                found.append(Mention("actor", ident, m.start(), g.end(), text[m.start():g.end()], "adjective"))
-            else:
-                found.append(Mention(kind, ident, m.start(), m.end(), m.group(0), rule))
+    for i, m in lex.index.finditer(text, tix):
+        _, kind, ident, rule = lex.patterns[i]
+        if kind == "adjective":
+            g = _AGENT_AFTER.match(text, m.end())
+            if not g:
+                continue
+            found.append(Mention("actor", ident, m.start(), g.end(), text[m.start():g.end()], "adjective"))
+        else:
+            found.append(Mention(kind, ident, m.start(), m.end(), m.group(0), rule))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     out: list[Mention] = []
     last_end = -1
@@ -143,6 +147,13 @@ def label_speaker(label: str | None, book: Codebook, mentions_of=None) -> tuple[
     if not label or label == "Q":
         return None, None
     lex = lexicon(book)
+    got = lex.speakers.get(label)
+    if got is None:
+        got = lex.speakers[label] = _label_speaker(label, book, lex)
+    return got
+
+
+def _label_speaker(label: str, book: Codebook, lex: ActorLexicon) -> tuple[str | None, str | None]:
     key = label.upper()
     if key in lex.labels:
         pid = lex.labels[key]

@@ -72,6 +72,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -390,3 +391,317 @@ def parse(data: bytes, path: str) -> Codebook:
     book.extra = {k: v for k, v in doc.items()
                   if k not in ("codebook", "issues", "actors", "people", "stances", "defaults", "only")}
     return book
+
+
+# ---------------------------------------------------------------------------
+# Fast cue matching: each pattern runs only where its first word occurs
+# ---------------------------------------------------------------------------
+#
+# A codebook has hundreds of cue, name and stance patterns; running each over
+# the whole text made extraction cost (patterns x text). Instead every pattern
+# is analysed once for the words its matches can start with ("demand" for
+# ``\bdemand(?:s|ed)?``; "key", "core", "main" for ``\b(?:key|core|main)\s``),
+# the text is indexed once by the first four letters of each word, and a
+# pattern is tried (``pattern.match``) only at the words that can start it.
+# The candidate positions are a superset of where the pattern can match and
+# are visited in order, skipping those inside the pattern's previous match,
+# so the result is exactly what ``pattern.finditer`` returns. A pattern whose
+# start cannot be read this way (an optional first word, a class like \w, the
+# ASCII flag) is simply run over the text as before.
+
+try:
+    from re import _constants as _sre_c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11 names
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+# The text is lowered with a table that keeps every offset (str.lower may not:
+# "İ" becomes two characters) and also folds the four non-ASCII letters that
+# re.IGNORECASE equates with ASCII ones, so no case-insensitive match is missed.
+FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)},
+                      "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_SPECIAL = ("\u0130", "\u0131", "\u017f")
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased character for character (same length, same offsets)."""
+    low = text.lower()  # fast; falls back when a letter lowers to two or is one of re's specials
+    if len(low) != len(text) or any(c in text for c in _SPECIAL):
+        low = text.translate(FOLD)
+    return low
+
+
+_WORD_KEY = re.compile(r"(?<!\w)\w{1,4}")
+_WORD_CHAR = re.compile(r"\w")
+_FINAL = "\x00"  # in a prefix: the word ends here
+_KEYLEN = 4
+_MAX_PREFIXES = 48
+
+
+def _class_chars(av) -> list[str] | None:
+    chars: list[str] = []
+    for op, v in av:
+        if op is _sre_c.LITERAL:
+            chars.append(chr(v))
+        elif op is _sre_c.RANGE and v[1] - v[0] < 30:
+            chars.extend(chr(c) for c in range(v[0], v[1] + 1))
+        else:
+            return None
+    return chars
+
+
+def _is_word_class(sub) -> bool:
+    return (len(sub) == 1 and sub[0][0] is _sre_c.IN and len(sub[0][1]) == 1
+            and sub[0][1][0] == (_sre_c.CATEGORY, _sre_c.CATEGORY_WORD))
+
+
+def _nonword_start(op, av) -> bool:
+    """The item surely consumes a non-word character first (white space, punctuation)."""
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1 and av[2]:
+        op, av = av[2][0]
+    if op is _sre_c.IN:
+        return av in ([(_sre_c.CATEGORY, _sre_c.CATEGORY_SPACE)], [(_sre_c.CATEGORY, _sre_c.CATEGORY_NOT_WORD)])
+    return False
+
+
+def _prefixes(items, bound: bool):
+    """(prefixes, complete) of a parsed sequence, or None when its start is not literal.
+
+    Every match of the sequence starts with one of the prefixes; each carries
+    whether a word boundary comes right before it. ``complete``: the prefixes
+    are the whole sequence, so what follows may be appended.
+    """
+    pre = [("", bound)]
+    for op, av in items:
+        consumed = pre[0][0] != ""
+        if op is _sre_c.AT:
+            if av in (_sre_c.AT_BOUNDARY, _sre_c.AT_UNI_BOUNDARY):
+                if not consumed:
+                    pre = [(p, True) for p, _ in pre]
+                    continue
+                return [(p + _FINAL, b) for p, b in pre], False
+            if consumed:
+                return pre, False
+            continue  # "^" and the like only narrow where a match starts
+        if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            if not consumed and op is _sre_c.ASSERT_NOT and av[0] == -1 and _is_word_class(av[1]):
+                pre = [(p, True) for p, _ in pre]  # (?<!\w): a word starts here
+            continue  # look-arounds consume nothing
+        if consumed and _nonword_start(op, av):
+            return [(p + _FINAL, b) for p, b in pre], False
+        chars = None
+        if op is _sre_c.LITERAL:
+            chars = [chr(av)]
+        elif op is _sre_c.IN:
+            chars = _class_chars(av)
+        if chars is not None:
+            if len(chars) * len(pre) > _MAX_PREFIXES:
+                return (pre, False) if consumed else None
+            pre = [(p + c, b) for p, b in pre for c in chars]
+            continue
+        if op is _sre_c.SUBPATTERN and not av[1] & (re.ASCII | re.LOCALE):
+            alts, whole = [av[3]], True
+        elif op is _sre_c.BRANCH:
+            alts, whole = av[1], True
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1:
+            alts, whole = [av[2]], False
+        else:
+            return (pre, False) if consumed else None
+        got = [_prefixes(alt, pre[0][1]) for alt in alts]
+        if any(g is None for g in got):
+            if consumed and all(alt and _nonword_start(*alt[0]) for alt in alts):
+                return [(p + _FINAL, b) for p, b in pre], False
+            return (pre, False) if consumed else None
+        tails = [t for g in got for t in g[0]]
+        whole = whole and all(g[1] for g in got)
+        if not consumed:
+            if any(q == "" for q, _ in tails) or len(tails) > _MAX_PREFIXES:
+                return None
+            pre = tails
+        else:
+            if len(tails) * len(pre) > _MAX_PREFIXES:
+                return pre, False
+            pre = [(p + q, b) for p, b in pre for q, _ in tails]
+        if not whole:
+            return pre, False
+    return pre, True
+
+
+def lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
+    """How to find where ``pattern`` can start: a list of (kind, key).
+
+    kind ``word``: at a word whose first (up to four) letters are ``key``;
+    ``short``: at a word starting with the short ``key``; ``sub``: wherever
+    the folded text contains ``key``. None: the pattern must scan the text.
+    """
+    if not isinstance(pattern.pattern, str) or pattern.flags & (re.ASCII | re.LOCALE):
+        return None
+    try:
+        got = _prefixes(_sre_parse.parse(pattern.pattern, pattern.flags), False)
+    except Exception:
+        return None
+    if not got or not got[0][0][0]:
+        return None
+    pre = got[0]
+    keys: set[tuple[str, str]] = set()
+    for p, bound in pre:
+        low = fold(p)
+        n = 0
+        while n < len(low) and low[n].isascii() and (low[n].isalnum() or low[n] == "_"):
+            n += 1
+        word = low[:n]
+        final = n < len(low) and (low[n] == _FINAL or not re.match(r"\w", low[n]))
+        if bound and word:
+            if len(word) >= _KEYLEN:
+                keys.add(("word", word[:_KEYLEN]))
+            else:
+                keys.add(("word" if final else "short", word))
+            continue
+        sub = ""
+        for ch in low:
+            if ch == _FINAL or not ch.isascii():
+                break
+            sub += ch
+        if len(sub) < 2:
+            return None
+        keys.add(("sub", sub))
+    return sorted(keys)
+
+
+class TextIndex:
+    """Where each word of a text starts, by its first four (folded) letters."""
+
+    __slots__ = ("text", "low", "words", "_keys", "_short")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.low = fold(text)
+        words: dict[str, list[int]] = {}
+        for m in _WORD_KEY.finditer(self.low):
+            k = m.group()
+            lst = words.get(k)
+            if lst is None:
+                words[k] = [m.start()]
+            else:
+                lst.append(m.start())
+        self.words = words
+        self._keys: list[str] | None = None
+        self._short: dict[str, list[int]] = {}
+
+    def short(self, key: str) -> list[int]:
+        """Starts of the words that begin with ``key`` (shorter than a full key)."""
+        got = self._short.get(key)
+        if got is None:
+            if self._keys is None:
+                self._keys = sorted(self.words)
+            keys = self._keys
+            lo = bisect_left(keys, key)
+            hi = bisect_left(keys, key[:-1] + chr(ord(key[-1]) + 1), lo)
+            got = [pos for k in keys[lo:hi] for pos in self.words[k]]
+            if hi - lo > 1:
+                got.sort()
+            self._short[key] = got
+        return got
+
+    def occurrences(self, key: str) -> list[int]:
+        out = []
+        i = self.low.find(key)
+        while i >= 0:
+            out.append(i)
+            i = self.low.find(key, i + 1)
+        return out
+
+
+class CueIndex:
+    """Patterns indexed by the words they can start with; see ``lead_keys``."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = list(patterns)
+        self.keys = [lead_keys(p) for p in self.patterns]
+
+    def _positions(self, i: int, tix: TextIndex) -> list[int]:
+        got: list[int] = []
+        keys = self.keys[i]
+        for kind, key in keys:
+            if kind == "word":
+                got += tix.words.get(key, ())
+            elif kind == "short":
+                got += tix.short(key)
+            else:
+                got += tix.occurrences(key)
+        if len(keys) > 1:
+            got = sorted(set(got))
+        return got
+
+    def finditer(self, text: str, tix: TextIndex | None = None) -> list[tuple[int, re.Match]]:
+        """(pattern number, match) for every pattern, as its ``finditer(text)`` would give."""
+        tix = tix if tix is not None and tix.text is text else TextIndex(text)
+        out = []
+        for i, pat in enumerate(self.patterns):
+            if self.keys[i] is None:
+                out.extend((i, m) for m in pat.finditer(text))
+                continue
+            last = -1
+            match = pat.match
+            for pos in self._positions(i, tix):
+                if pos < last:
+                    continue
+                m = match(text, pos)
+                if m is not None:
+                    out.append((i, m))
+                    last = m.end()
+        return out
+
+    def _cut_words(self, tix: TextIndex, spans) -> dict[int, list[int]]:
+        """Patterns to try where a span ends inside a word: with the end cut, a
+        short word ("no") can match where the whole word ("nope") was indexed."""
+        extra: dict[int, list[int]] = {}
+        low = tix.low
+        for a, b in spans:
+            if a < b < len(low) and _WORD_CHAR.match(low, b) and _WORD_CHAR.match(low, b - 1):
+                ws = b - 1
+                while ws > a and b - ws < _KEYLEN and _WORD_CHAR.match(low, ws - 1):
+                    ws -= 1
+                if ws > 0 and _WORD_CHAR.match(low, ws - 1):
+                    continue  # the word starts further back: the full key stands
+                for i, keys in enumerate(self.keys):
+                    if keys and ("word", low[ws:b]) in keys:
+                        extra.setdefault(i, []).append(ws)
+        return extra
+
+    def finditer_spans(self, text: str, spans: list[tuple[int, int]], tix: TextIndex | None = None,
+                       ) -> list[list[tuple[int, re.Match]]]:
+        """Per span (sorted, disjoint), what each pattern's ``finditer(text, start, end)`` gives."""
+        tix = tix if tix is not None and tix.text is text else TextIndex(text)
+        out: list[list[tuple[int, re.Match]]] = [[] for _ in spans]
+        if not spans:
+            return out
+        starts = [a for a, _ in spans]
+        extra = self._cut_words(tix, spans)
+        for i, pat in enumerate(self.patterns):
+            if self.keys[i] is None:
+                if pat.search(text, spans[0][0], spans[-1][1]) is None:
+                    continue
+                for si, (a, b) in enumerate(spans):
+                    out[si].extend((i, m) for m in pat.finditer(text, a, b))
+                continue
+            last = -1
+            match = pat.match
+            positions = self._positions(i, tix)
+            if i in extra:
+                positions = sorted(set(positions).union(extra[i]))
+            for pos in positions:
+                if pos < last:
+                    continue
+                si = bisect_right(starts, pos) - 1
+                if si < 0:
+                    continue
+                end = spans[si][1]
+                if pos >= end:
+                    continue
+                m = match(text, pos, end)
+                if m is not None:
+                    out[si].append((i, m))
+                    last = m.end()
+        return out

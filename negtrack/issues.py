@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from negtrack.codebook import Codebook, compile_cue
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
 from negtrack.models import Mention, Sentence
 
 ANAPHORA = re.compile(
@@ -44,6 +44,7 @@ NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 @dataclass
 class IssueLexicon:
     patterns: list[tuple[re.Pattern, str, str]] = field(default_factory=list)  # (re, slug, rule)
+    index: CueIndex | None = None  # the patterns by the words they start with
 
 
 _LEX: dict[tuple, IssueLexicon] = {}
@@ -61,17 +62,22 @@ def lexicon(book: Codebook) -> IssueLexicon:
                 lex.patterns.append((compile_cue(c), issue.slug, "counter"))
             for c in issue.weak:
                 lex.patterns.append((compile_cue(c), issue.slug, "weak"))
+        lex.index = CueIndex([p[0] for p in lex.patterns])
         _LEX[key] = lex
     return lex
 
 
-def find(text: str, book: Codebook) -> list[Mention]:
-    """Issue mentions by cue or counter cue over the whole text, non-overlapping, in order."""
+def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mention]:
+    """Issue mentions by cue or counter cue over the whole text, non-overlapping, in order.
+
+    ``tix``: the text's word index when the caller has one.
+    """
     found = []
-    for pat, slug, rule in lexicon(book).patterns:
-        for m in pat.finditer(text):
-            if m.end() > m.start():
-                found.append(Mention("issue", slug, m.start(), m.end(), m.group(0), rule))
+    lex = lexicon(book)
+    for i, m in lex.index.finditer(text, tix):
+        if m.end() > m.start():
+            _, slug, rule = lex.patterns[i]
+            found.append(Mention("issue", slug, m.start(), m.end(), m.group(0), rule))
     found.sort(key=lambda x: (x.start, -(x.end - x.start), x.rule == "weak"))
     out: list[Mention] = []
     last_end = -1

@@ -6,10 +6,13 @@ Design decisions:
   global state beyond the per-codebook caches of compiled patterns (each
   codebook's regexes are compiled once, on first use).
 * Every matcher runs once over the whole text and its matches are bucketed
-  into sentences by offset; the cost is linear in the text. Measured: about
-  17,000 words/s on a White House readout, the time going to the ~100 cue
-  patterns each scanning the text; prefiltering patterns by their first word
-  is the next step toward 100,000 words/s.
+  into sentences by offset; the cost is linear in the text. The text is
+  indexed once by its words (``codebook.TextIndex``) and each of the
+  codebook's few hundred name, cue and stance patterns is tried only where
+  its first word occurs (``codebook.CueIndex``), which gives exactly what
+  running every pattern over the text gave. Sentences with no stance cue
+  skip the clause and pairing work. Measured over the 68 shared corpus
+  texts: about 157,000 words/s (from 15,000 with every pattern scanning).
 * The temporal tagger (``negtrack.timex``) is imported lazily; without it, or
   if it fails on a text, positions fall back to the publication date (rule
   ``published``), so extraction never depends on it to succeed.
@@ -23,7 +26,7 @@ import re
 from bisect import bisect_right
 
 from negtrack import actors, issues, positions, sentences
-from negtrack.codebook import Codebook
+from negtrack.codebook import Codebook, TextIndex
 from negtrack.models import Article, Extraction, Mention, Sentence
 
 
@@ -77,12 +80,13 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     """Sentences, dates, positions and a per-sentence trace for one article."""
     text = article.text or ""
     published = article.published
-    sents = sentences.split(text)
     paras = sentences.paragraphs(text)
+    sents = sentences.split(text, paras)
     quote_spans = sentences.quotes(text, paras)
     masked = masked_spans(text)
-    actor_mentions = _unmasked(actors.find(text, codebook), masked)
-    issue_mentions = _unmasked(issues.find(text, codebook), masked)
+    tix = TextIndex(text)
+    actor_mentions = _unmasked(actors.find(text, codebook, tix), masked)
+    issue_mentions = _unmasked(issues.find(text, codebook, tix), masked)
     by_sent_actors = _bucket(sents, actor_mentions)
     by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions))
     voice = actors.voice(article.source, article.title, codebook)
@@ -91,7 +95,7 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     ctx = positions.Context(
         text=text, book=codebook, published=published, actors=by_sent_actors, issues=by_sent_issues,
         speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver, masked=masked,
-        reporters=set(actors.reporters(text, actor_mentions)),
+        reporters=set(actors.reporters(text, actor_mentions)), tix=tix,
     )
     found, trace = positions.extract(ctx, sents)
     return Extraction(published=published, sentences=sents, dates=dates, positions=found, trace=trace)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from negtrack import stances as stances_mod
 from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, party_of
-from negtrack.codebook import Codebook
+from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
 CLAUSE_BREAK = re.compile(
@@ -81,6 +81,7 @@ class Context:
     resolve_date: object  # callable(Timex) -> (date, precision) | None
     masked: list[tuple[int, int]] = None  # link targets and URLs: no cue counts there
     reporters: set = None  # person mentions that are the source of words (see actors.reporters)
+    tix: object = None  # the text's word index (codebook.TextIndex), shared by the matchers
 
 
 IF_CLAUSE = re.compile(r"\b(?:if|unless|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,", re.I)
@@ -132,8 +133,20 @@ class Agent:
     how: str
 
 
-def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=()) -> list[Agent]:
-    """Candidate agents in a sentence: named mentions and resolved pronouns, in order."""
+_FIRST = CueIndex([FIRST_PERSON])
+_THIRD = CueIndex([THIRD_PERSON])
+
+
+def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=(),
+            pronouns=None) -> list[Agent]:
+    """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
+
+    ``pronouns``: the sentence's FIRST_PERSON and THIRD_PERSON matches, when
+    found for all sentences at once.
+    """
+    if pronouns is None:
+        pronouns = ([(0, m) for m in FIRST_PERSON.finditer(ctx.text, s.start, s.end)],
+                    [(0, m) for m in THIRD_PERSON.finditer(ctx.text, s.start, s.end)])
     text = ctx.text
     out: list[Agent] = []
     named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
@@ -144,7 +157,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         if p:
             out.append(Agent(p, m.id if m.kind == "person" else None, m.start, m.end, m.rule or m.kind))
     sp = ctx.speaking[si]
-    for m in FIRST_PERSON.finditer(text, s.start, s.end):
+    for _, m in pronouns[0]:
         party, person = sp.party, sp.person
         q = _quote_covering(ctx.quotes, m.start())
         if q is not None:
@@ -152,7 +165,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         if party:
             out.append(Agent(party, person, m.start(), m.end(), "we"))
     named = [m for m in ctx.actors[si] if m.kind == "person"]
-    for m in THIRD_PERSON.finditer(text, s.start, s.end):
+    for _, m in pronouns[1]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
         before = [x for x in named if x.end <= m.start()]
@@ -246,6 +259,9 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     owners: dict[str, list[Agent]] = {}
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
+    spans = [(s.start, s.end) for s in sentences]
+    all_cues = stances_mod.find_spans(text, spans, book, ctx.tix)
+    pronouns = (_FIRST.finditer_spans(text, spans, ctx.tix), _THIRD.finditer_spans(text, spans, ctx.tix))
 
     for si, s in enumerate(sentences):
         entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
@@ -254,7 +270,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                  "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                  "cues": [], "positions": []}
         trace.append(entry)
-        agents = _agents(ctx, si, s, last_person, response_owner)
+        agents = _agents(ctx, si, s, last_person, response_owner, (pronouns[0][si], pronouns[1][si]))
         persons = [m for m in ctx.actors[si] if m.kind == "person" and m in ctx.reporters]
         # statement dates: "Lavrov said on Monday"
         stmt = _statement_date(ctx, s, tx_starts)
@@ -267,19 +283,20 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
             if persons:
                 last_person = persons[-1]
             continue
-        cl = clauses(text, s)
-        conds = conditional_spans(text, s)
         # who owns "the response" in this sentence, for later eval cues
         for a in agents:
             if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)) or RESPONSE_NOUN.search(text, a.start, a.end):
                 response_owner = _owner(text, agents, (s.start, s.end), a.end + 1) or [a]
-        cues = [c for c in stances_mod.find(text, s.start, s.end, book) if not _masked(ctx.masked, c.start)]
+        cues = [c for c in all_cues[si] if not _masked(ctx.masked, c.start)]
         if not cues:
             # stating the counter-position with no cue upholds it ("they have the freedom to choose")
             for m in ctx.issues[si]:
                 if m.rule == "counter":
                     cues = [stances_mod.CueMatch("demand", "verb", m.start, m.start, "", "counter-assert")]
                     break
+        if cues:
+            cl = clauses(text, s)
+            conds = conditional_spans(text, s)
         for cue in cues:
             clause = _clause_of(cl, cue.start)
             entry["cues"].append((cue.stance, cue.text, cue.rule))
@@ -454,6 +471,9 @@ REPORT_DATE = re.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I
 
 def _statement_date(ctx: Context, s: Sentence, tx_starts) -> tuple[str, str] | None:
     text = ctx.text
+    i = bisect_left(tx_starts, s.start)
+    if i >= len(tx_starts) or tx_starts[i] >= s.end:
+        return None  # no date in the sentence
     for rep in REPORTING.finditer(text, s.start, s.end):
         i = bisect_left(tx_starts, rep.end())
         if i < len(ctx.timexes):

@@ -103,13 +103,16 @@ def _is_boundary(text: str, m: re.Match, limit: int) -> bool:
     return True
 
 
-def split(text: str) -> list[Sentence]:
-    """Sentences of ``text`` with offsets, paragraph numbers and transcript labels."""
+def split(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sentence]:
+    """Sentences of ``text`` with offsets, paragraph numbers and transcript labels.
+
+    ``paras``: the text's ``paragraphs()`` when the caller has them already.
+    """
     out: list[Sentence] = []
     if not text:
         return out
     label: str | None = None
-    for pno, (pa, pb) in enumerate(paragraphs(text)):
+    for pno, (pa, pb) in enumerate(paras if paras is not None else paragraphs(text)):
         start = pa
         m = _LABEL.match(text, pa, pb)
         if m:
@@ -140,6 +143,7 @@ def split(text: str) -> list[Sentence]:
 
 _OPEN_Q = "“"
 _CLOSE_Q = "”"
+_QUOTE_MARK = re.compile('[“”"]')
 
 
 def quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
@@ -158,8 +162,9 @@ def quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[
         elif open_at is not None:
             spans.append((open_at, paras[idx - 1][1]))
             open_at = None
-        for k in range(i, b):
-            c = text[k]
+        for qm in _QUOTE_MARK.finditer(text, i, b):
+            c = qm.group()
+            k = qm.start()
             if c == _OPEN_Q or (c == '"' and open_at is None):
                 if open_at is None:
                     open_at = k

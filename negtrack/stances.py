@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from negtrack.codebook import Codebook, compile_cue
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
 from negtrack.models import STANCES
 
 W = r"(?:[\w’'-]+\s+)"  # one word and its space
@@ -187,6 +187,7 @@ class CueMatch:
 
 
 _LEX: dict[tuple, list[Cue]] = {}
+_INDEX: dict[tuple, CueIndex] = {}
 
 
 def lexicon(book: Codebook | None) -> list[Cue]:
@@ -201,6 +202,7 @@ def lexicon(book: Codebook | None) -> list[Cue]:
                     for ph in phrases:
                         cues.append(Cue(st, "verb", compile_cue(ph), f"{st}:codebook:{ph}"))
         _LEX[key] = cues
+        _INDEX[key] = CueIndex([c.pattern for c in cues])
     return cues
 
 
@@ -210,10 +212,21 @@ def find(text: str, start: int, end: int, book: Codebook | None) -> list[CueMatc
     Where cues overlap the longest wins (so "not for discussion" beats
     "discussion").
     """
-    raw = []
-    for cue in lexicon(book):
-        for m in cue.pattern.finditer(text, start, end):
-            raw.append((m.start(), m.end(), cue))
+    return find_spans(text, [(start, end)], book)[0]
+
+
+def find_spans(text: str, spans: list[tuple[int, int]], book: Codebook | None,
+               tix: TextIndex | None = None) -> list[list[CueMatch]]:
+    """``find`` for each of many sorted, disjoint spans (sentences) of one text."""
+    cues = lexicon(book)
+    index = _INDEX[(book.name, book.version, id(book)) if book is not None else None]
+    per_span = index.finditer_spans(text, spans, tix)
+    return [_resolve(text, a, b, [(m.start(), m.end(), cues[i]) for i, m in got])
+            for (a, b), got in zip(spans, per_span)]
+
+
+def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
+    """Overlaps (longest first), negation and tense applied to the raw cue matches of a span."""
     raw.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[CueMatch] = []
     last_end = -1

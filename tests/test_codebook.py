@@ -55,3 +55,51 @@ def test_shipped_codebooks_load_with_fixed_slugs(name):
                                  "permitting-reform", "covid-funds", "budget-agreement"},
     }[name]
     assert set(book.issues) == fixed
+
+
+# --- fast matching: CueIndex gives exactly what each pattern's finditer gives ---
+
+def _naive(patterns, text, spans=None):
+    if spans is None:
+        return [(i, m.span()) for i, p in enumerate(patterns) for m in p.finditer(text)]
+    return [[(i, m.span()) for i, p in enumerate(patterns) for m in p.finditer(text, a, b)] for a, b in spans]
+
+
+def test_lead_keys_read_the_first_word():
+    import re
+    assert codebook.lead_keys(re.compile(r"\bdemand(?:s|ed)?\b", re.I)) == [("word", "dema")]
+    assert codebook.lead_keys(re.compile(r"\b(?:key|core)\s+issues", re.I)) == [("word", "core"), ("word", "key")]
+    assert codebook.lead_keys(re.compile(r"\bno(?:t)?\b", re.I)) == [("short", "no")]
+    assert codebook.lead_keys(re.compile(r"rolling back", re.I)) == [("sub", "rolling back")]
+    assert codebook.lead_keys(re.compile(r"(?:\w+\s+)?talks", re.I)) is None  # no literal start: scanned
+    assert codebook.lead_keys(re.compile(r"(?a)\bus\b")) is None  # ASCII word boundaries: scanned
+
+
+def test_cue_index_equals_finditer_on_odd_text():
+    import random
+    import re
+    pats = [re.compile(p, f) for p, f in [
+        (r"\bdemand(?:s|ed|ing)?\b(?! for)", re.I), (r"\bUS\b", 0), (r"\b[Tt]he\s+[Kk]remlin\b", 0),
+        (r"\bis\s+open\b", re.I), (r"\b(?:will|would|won[’']t)\s+not\b", re.I), (r"rolling back", re.I),
+        (r"(?<!\w)kelvin", re.I), (r"\bstrike weapons\b", re.I), (r"\bsay\w*", re.I), (r"\b1997\b", 0),
+        (r"(?:the\s+)?talks", re.I), (r"\bno\b", re.I)]]
+    rng = random.Random(3)
+    words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
+             "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no"]
+    alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
+    for _ in range(300):
+        text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
+                       for _ in range(rng.randint(0, 60)))
+        idx = codebook.CueIndex(pats)
+        tix = codebook.TextIndex(text)
+        assert [(i, m.span()) for i, m in idx.finditer(text, tix)] == _naive(pats, text)
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 6)))
+        spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+        got = [[(i, m.span()) for i, m in per] for per in idx.finditer_spans(text, spans, tix)]
+        want = _naive(pats, text, spans)
+        assert [sorted(g) for g in got] == [sorted(w) for w in want]
+
+
+def test_fold_keeps_offsets():
+    for text in ["İstanbul", "Straße", "\u212a", "ſ", "ǅ", "ΣΑΣ", ""]:
+        assert len(codebook.fold(text)) == len(text)
