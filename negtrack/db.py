@@ -55,6 +55,29 @@ def _check_file(path: Path) -> None:
             raise StoreError(f"{path}: not an SQLite database (refusing to touch it)")
 
 
+def _wal(conn) -> None:
+    """Switch to WAL, retrying while another process holds the file.
+
+    Switching journal mode needs an exclusive lock, and SQLite answers
+    "database is locked" at once, without the busy handler, when several
+    processes open a new store together (eight cron jobs starting on the
+    same minute). So we wait here ourselves, up to the busy timeout.
+    """
+    import random
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
+
+
 def connect(path: Path, *, create: bool = True):
     """Open the store as a ``sqlite_utils.Database``, migrated to the current schema.
 
@@ -76,8 +99,7 @@ def connect(path: Path, *, create: bool = True):
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _wal(conn)
         # NORMAL is safe against a crashed or killed process under WAL; it only
         # risks the last commits on power loss, and makes each add much cheaper.
         conn.execute("PRAGMA synchronous = NORMAL")
