@@ -194,6 +194,9 @@ def bench_scale(corpus: Path, n: int, runs: int, jobs: int, tmp: Path, env) -> N
     records = [r for r in records[: max(1, len(records) // 2)] if r.get("published")]
     per = sum(len(r["positions"]) for r in records) / len(records)
     db = tmp / "scale.db"
+    if db.exists():  # --keep: measure the store built last time
+        print("  (reusing the store kept from a previous run)")
+        return _measure_scale(corpus, db, runs, tmp, env, None, per)
     t = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", RSS_WRAPPER, *neg("--db", str(db), "-q", "add", "--from-positions", "-")],
                          stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -206,6 +209,10 @@ def bench_scale(corpus: Path, n: int, runs: int, jobs: int, tmp: Path, env) -> N
     if p.returncode != 0:
         raise SystemExit(f"bulk load failed: {err[-2000:]}")
     rss_mb = int(err.strip().splitlines()[-1]) / 1024
+    return _measure_scale(corpus, db, runs, tmp, env, (build, rss_mb), per)
+
+
+def _measure_scale(corpus: Path, db: Path, runs: int, tmp: Path, env, built, per: float) -> None:
     import sqlite3
 
     con = sqlite3.connect(db)
@@ -217,10 +224,12 @@ def bench_scale(corpus: Path, n: int, runs: int, jobs: int, tmp: Path, env) -> N
                         [issue, issue]).fetchone()[0]
     con.close()
     size_mb = db.stat().st_size / 2**20
-    line("bulk load (add --from-positions -)", f"{build:.0f} s",
-         f"{n_art / build:,.0f} articles/s; {n_pos:,} positions ({per:.1f}/article)")
-    line("  peak resident memory of the loader", f"{rss_mb:.0f} MB", "(<200 MB)", ok(rss_mb < 200))
-    line("  store size", f"{size_mb:,.0f} MB")
+    if built:
+        build, rss_mb = built
+        line("bulk load (add --from-positions -)", f"{build:.0f} s",
+             f"{n_art / build:,.0f} articles/s; {n_pos:,} positions ({per:.1f}/article)")
+        line("  peak resident memory of the loader", f"{rss_mb:.0f} MB", "(<200 MB)", ok(rss_mb < 200))
+    line("  store size", f"{size_mb:,.0f} MB; {n_art:,} articles, {n_pos:,} positions")
     q = [
         (["timeline", "--issue", issue, "--since", month, "--until", month], 0.5),
         (["timeline", "--issue", issue, "--since", month, "--until", month, "--json"], 0.5),
@@ -250,10 +259,16 @@ def main(argv=None) -> int:
     ap.add_argument("--full", action="store_true", help="the full 100,000-article store")
     ap.add_argument("--only", choices=("ingest", "startup", "scale"))
     ap.add_argument("--spacy-python", default=sys.executable, help="interpreter with spaCy and en_core_web_sm")
+    ap.add_argument("--keep", help="work in this folder and keep it; an existing scale store there is reused")
     args = ap.parse_args(argv)
     corpus = Path(args.shared) / "corpus"
     print(f"negtrack bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, runs={args.runs}")
-    with tempfile.TemporaryDirectory(prefix="negtrack-bench-") as tmpd:
+    import contextlib
+
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+    workdir = contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="negtrack-bench-")
+    with workdir as tmpd:
         tmp = Path(tmpd)
         env = dict(os.environ, XDG_CACHE_HOME=str(tmp / "cache"), XDG_DATA_HOME=str(tmp / "data"),
                    XDG_CONFIG_HOME=str(tmp / "config"))

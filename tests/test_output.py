@@ -60,3 +60,21 @@ def test_open_output_is_atomic(tmp_path):
     with output.open_output(str(target)) as f:
         output.emit(ROWS, "nl", stream=f)
     assert len(target.read_text().splitlines()) == 2
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_rich_table_on_a_terminal_plain_columns_elsewhere():
+    term = Terminal()
+    output.emit(ROWS, "table", ["actor", "stance", "n"], title="t", stream=term)
+    assert "┃" in term.getvalue() or "│" in term.getvalue()
+    plain = io.StringIO()
+    long_rows = [{"actor": "us", "stance": "reject", "n": "x" * 500}]
+    output.emit(long_rows, "table", ["actor", "stance", "n"], stream=plain)
+    lines = plain.getvalue().splitlines()
+    assert lines[0].split() == ["actor", "stance", "n"]
+    assert lines[2].startswith("us     reject") and lines[2].endswith("…")
+    assert max(map(len, lines)) < 100

@@ -80,6 +80,8 @@ def status(
                      stance_columns=())
     # Where each issue stands, and the demands still waiting for an answer.
     lines = views.issue_lines(db, as_of, issue)
+    if lines:
+        print()
     for slug, line in lines:
         print(f"{slug}: {line}")
     waiting = views.demand_rows(db, open_only=True, as_of=as_of, issues_=issue)
