@@ -37,8 +37,8 @@ from __future__ import annotations
 import os
 import sys
 
-HELP_FLAGS = ("-h", "--help")
-GLOBAL_FLAGS = ("-q", "--quiet", "--debug")
+from negtrack.startup import help_cache_file as _help_cache_file
+from negtrack.startup import only_version as _only_version
 
 
 class Settings:
@@ -201,62 +201,6 @@ def main(argv: list[str] | None = None) -> None:
                       file=sys.stderr)
                 code = int(ExitCode.ERROR)
     sys.exit(code)
-
-
-def _only_version(args: list[str]) -> bool:
-    """Only global options, one of them ``--version``: answered without typer."""
-    seen, i = False, 0
-    while i < len(args):
-        a = args[i]
-        if a == "--version":
-            seen = True
-        elif a == "--db" and i + 1 < len(args):
-            i += 1
-        elif not (a.startswith("--db=") or a in GLOBAL_FLAGS):
-            return False
-        i += 1
-    return seen
-
-
-def _help_width() -> int:
-    """The width click wraps help at: min(terminal columns, 80) - 2, at least 50."""
-    cols = 0
-    try:
-        cols = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        pass
-    if cols <= 0:
-        try:
-            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            cols = 80
-    return max(min(cols, 80) - 2, 50)
-
-
-def _help_cache_file(args: list[str]) -> str | None:
-    """Where the help for ``args`` is cached, if ``args`` only asks for help (see the module docstring)."""
-    if not args or args[-1] not in HELP_FLAGS or len(args) > 3:
-        return None
-    if any(a.startswith("-") for a in args[:-1]):
-        return None
-    import zlib
-
-    from negtrack import __version__
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    parts = [__version__, "\x1f".join(args), str(_help_width())]
-    try:
-        commands = os.path.join(here, "commands")
-        files = [os.path.join(here, "cli.py"), os.path.join(here, "__init__.py")]
-        files += sorted(e.path for e in os.scandir(commands) if e.name.endswith(".py"))
-        for path in files:
-            st = os.stat(path)
-            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
-    except OSError:
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
-    return os.path.join(base, "negtrack", f"help-{key:08x}.txt")
 
 
 def _render_help(args: list[str], cache_file: str) -> int:
