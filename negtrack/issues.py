@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold
 from negtrack.models import Mention, Sentence
 
 ANAPHORA = re.compile(
@@ -108,13 +108,13 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                 if slug not in slugs:
                     mentions.append(Mention("issue", slug, s.start + lead.start(), s.start + lead.end(),
                                             lead.group(0), "anaphora"))
-        if not slugs:
+        if not slugs and _may_refer(s.text):
             for a in ANAPHORA.finditer(s.text):
                 for slug in last:
                     mentions.append(Mention("issue", slug, s.start + a.start(), s.start + a.end(), a.group(0),
                                             "anaphora"))
                 break
-            if not mentions:
+            if not mentions and _may_refer(s.text):
                 p = PART.search(s.text)
                 if p and p.group(1).lower() in parts:
                     for slug in parts[p.group(1).lower()]:
@@ -146,6 +146,17 @@ def _alone(m: Mention, found: list[Mention], s: Sentence, text: str) -> bool:
     nxt = _CLAUSE_MARK.search(text, m.end, s.end)
     b = nxt.start() if nxt else s.end
     return not any(x.rule != "weak" and a <= x.start < b for x in found)
+
+
+# Every ANAPHORA and PART match holds one of these words: a sentence with none
+# of them (most) needs no regex scan.
+_REFERRING = ("issue", "concern", "demand", "proposal", "question", "point", "topic", "area", "matter", "initiative",
+              "measure", "part")
+
+
+def _may_refer(sentence: str) -> bool:
+    low = fold(sentence)
+    return any(w in low for w in _REFERRING)
 
 
 def _unique(items) -> list[str]:

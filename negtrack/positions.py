@@ -82,6 +82,7 @@ class Context:
     masked: list[tuple[int, int]] = None  # link targets and URLs: no cue counts there
     reporters: set = None  # person mentions that are the source of words (see actors.reporters)
     tix: object = None  # the text's word index (codebook.TextIndex), shared by the matchers
+    cues: list = None  # per sentence, its stance cues (stances.find_spans) when already found
 
 
 IF_CLAUSE = re.compile(r"\b(?:if|unless|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,", re.I)
@@ -260,7 +261,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
-    all_cues = stances_mod.find_spans(text, spans, book, ctx.tix)
+    all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
     pronouns = (_FIRST.finditer_spans(text, spans, ctx.tix), _THIRD.finditer_spans(text, spans, ctx.tix))
 
     for si, s in enumerate(sentences):
@@ -371,8 +372,11 @@ def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:
     return rest, "sentence"
 
 
+_POSS = re.compile(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?")
+
+
 def _skip_poss(text: str, i: int) -> int:
-    m = re.match(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?", text[i:i + 20])
+    m = _POSS.match(text[i:i + 20])
     return i + (m.end() if m else 0)
 
 

@@ -50,3 +50,25 @@ def test_fast_enough():
     words = len(big.text.split())
     # a regression guard, well below the measured rate (see the pipeline docstring)
     assert words / (time.perf_counter() - t0) > 5000
+
+
+def test_dates_cover_the_whole_text_though_positions_tag_only_their_sentences():
+    import pickle
+
+    from negtrack import timex
+
+    art = read_fixture()
+    ext = extract(art, RN)
+    # positions are dated from the sentences that carry them; `dates` is the whole text's
+    assert [(t.start, t.value) for t in ext.dates] == [(t.start, t.value) for t in timex.tag(art.text, art.published)]
+    again = pickle.loads(pickle.dumps(ext))
+    assert [t.value for t in again.dates] == [t.value for t in ext.dates]
+    assert again.positions == ext.positions
+
+
+def test_statement_date_survives_blanking():
+    text = ("The talks were long. Lavrov said on Monday that Russia demands legally binding security guarantees. "
+            "The weather was cold. He demanded an end to NATO expansion.")
+    ext = extract(Article(text=text, published="2022-02-16"), RN)
+    dates = {(p.issue, p.date) for p in ext.positions if p.actor == "russia" and p.stance == "demand"}
+    assert ("security-guarantees", "2022-02-14") in dates and ("nato-expansion", "2022-02-14") in dates
