@@ -78,6 +78,29 @@ def _wal(conn) -> None:
             time.sleep(random.uniform(0.005, 0.05))
 
 
+def _open_unwritable(path: Path):
+    """A store in WAL mode that we may not write, in a folder we may not write.
+
+    SQLite cannot even read it then: a WAL reader needs the ``-shm`` file,
+    and nobody can create it. With no ``-wal`` file (the store was closed
+    cleanly) the main file holds everything, so it is opened ``immutable``:
+    reading commands work and any write fails as "read-only". Pending
+    writes in a ``-wal`` file would be invisible that way, so then we refuse.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(f"{path}: the store is read-only and has unfinished writes in {wal.name}; "
+                         "open it once with write access")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: cannot open the read-only store: {e}") from None
+    return conn
+
+
 def connect(path: Path, *, create: bool = True):
     """Open the store as a ``sqlite_utils.Database``, migrated to the current schema.
 
@@ -104,7 +127,9 @@ def connect(path: Path, *, create: bool = True):
         # risks the last commits on power loss, and makes each add much cheaper.
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{path}: cannot open the store: {e}") from None
+        if "readonly" not in str(e):
+            raise StoreError(f"{path}: cannot open the store: {e}") from None
+        conn = _open_unwritable(path)
     db = sqlite_utils.Database(conn)
     try:
         migrate(db)
@@ -115,19 +140,40 @@ def connect(path: Path, *, create: bool = True):
     return db
 
 
+# A write that failed because the disk (or a file-size limit) ran out: SQLite
+# reports ENOSPC as SQLITE_FULL and other failed writes (EFBIG) as I/O errors.
+_NO_SPACE = {"SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE",
+             "SQLITE_IOERR_SHMSIZE", "SQLITE_IOERR"}
+
+
+def _no_space(e: BaseException) -> StoreError | None:
+    if isinstance(e, sqlite3.OperationalError) and getattr(e, "sqlite_errorname", None) in _NO_SPACE:
+        return StoreError(f"cannot write the store ({e}: is the disk full?); nothing from the failed step was stored")
+    return None
+
+
 @contextlib.contextmanager
 def write(db):
-    """The one write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+    """The one write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+    A full disk becomes a one-line ``StoreError`` (exit 5); the rollback
+    leaves the store as it was before the transaction.
+    """
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
         conn.execute("COMMIT")
+    except BaseException as e:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (it does after an I/O error)
+        full = _no_space(e)
+        if full:
+            raise full from e
+        raise
 
 
 def schema_version(db) -> int:

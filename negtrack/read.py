@@ -123,8 +123,7 @@ def read_path(path: str, *, max_bytes: int | None = None) -> list[Article]:
     """Read one file (a JSON Lines file may yield many articles); "-" is stdin."""
     limit = resolve_max_bytes(max_bytes)
     if path == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        return read_bytes(data, "-", max_bytes=limit)
+        return read_bytes(_read_stdin(limit), "-", max_bytes=limit)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -141,6 +140,21 @@ def read_path(path: str, *, max_bytes: int | None = None) -> list[Article]:
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
     return read_bytes(data, path, max_bytes=limit)
+
+
+def _read_stdin(limit: int) -> bytes:
+    """At most limit + 1 bytes of stdin, in chunks: one big ``read(limit + 1)``
+    costs about twice the limit in memory even when the input is refused."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = sys.stdin.buffer.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise _too_large("stdin", None, limit)
+    return b"".join(chunks)
 
 
 def read_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> list[Article]:

@@ -132,13 +132,32 @@ def split(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sentenc
             if e.end() >= pb:
                 break
             if _is_boundary(text, e, pb):
-                out.append(Sentence(s, e.end(), text[s:e.end()], pno, label))
+                _append(out, text, s, e.end(), pno, label)
                 s = e.end()
                 while s < pb and text[s].isspace():
                     s += 1
         if s < pb:
-            out.append(Sentence(s, pb, text[s:pb], pno, label))
+            _append(out, text, s, pb, pno, label)
     return out
+
+
+# No real sentence is this long. Longer runs without a boundary (a 1 MB line,
+# a table flattened into one "sentence") are cut at a space, because the
+# per-sentence matchers are quadratic in a sentence's length: a hostile line
+# would otherwise take hours.
+MAX_SENTENCE = 2000
+
+
+def _append(out: list[Sentence], text: str, s: int, e: int, pno: int, label: str | None) -> None:
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        out.append(Sentence(s, cut, text[s:cut], pno, label))
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
+    if s < e:
+        out.append(Sentence(s, e, text[s:e], pno, label))
 
 
 _OPEN_Q = "“"

@@ -60,7 +60,7 @@ def add(
     from negtrack import codebook as cb
     from negtrack import ingest, output
     from negtrack.cli import open_db
-    from negtrack.errors import ExitCode, UsageError
+    from negtrack.errors import ExitCode, InputError, UsageError
     from negtrack.read import iter_paths
 
     if from_positions is not None:
@@ -70,7 +70,17 @@ def add(
     if not paths:
         raise UsageError("nothing to add: give files, directories or - (see `negtrack add --help`)")
     book = cb.load(codebook)
-    files = list(iter_paths(paths))
+    if len(paths) == 1:
+        files, unreadable = list(iter_paths(paths)), []
+    else:
+        # In a batch a missing path or an empty folder is skipped like a bad file
+        # (a file can vanish between a cron job's glob and its run).
+        files, unreadable = [], []
+        for p in paths:
+            try:
+                files += iter_paths([p])
+            except InputError as e:
+                unreadable.append(ingest.Skipped(p, str(e)))
     db = open_db()
     bar, advance = _progress_bar(len(files))
     overrides = ingest.Overrides(published=published, title=title, source=source, url=url)
@@ -83,6 +93,10 @@ def add(
             result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes, jobs=jobs)
     else:
         result = ingest.add_paths(db, files, book, overrides, max_bytes=max_bytes, jobs=jobs)
+    result.skipped[:0] = unreadable
+    if result.skipped and len(files) + len(unreadable) == 1 and not result.added and not result.unchanged:
+        # One file named alone that cannot be read is an error, not a batch with a skip: one line.
+        raise InputError(result.skipped[0].reason)
     for s in result.skipped:
         output.warn(f"skipped {s.reason}")
     if result.undated:
@@ -93,7 +107,7 @@ def add(
         f"{len(result.unchanged)} unchanged; {len(result.skipped)} skipped"
     )
     if result.skipped:
-        if len(files) == 1 and not result.added and not result.unchanged:
+        if len(files) + len(unreadable) == 1 and not result.added and not result.unchanged:
             return int(ExitCode.INPUT)
         return int(ExitCode.PARTIAL)
     return 0
