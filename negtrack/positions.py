@@ -50,7 +50,7 @@ CLAUSE_BREAK = re.compile(
 )
 PREPOSITION = re.compile(
     r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
-    r"around|including|like|upon|onto|within|across|told|tell|tells|warned|urged|asked|convince|convinced|"
+    r"around|including|like|upon|onto|within|across|inside|outside|beyond|through|under|told|tell|tells|warned|urged|asked|convince|convinced|"
     r"deter|pressed|called|invited|helped|help|push|pushing)\s+(?:the\s+|its\s+|his\s+|her\s+|our\s+|their\s+)?"
     r"(?:[\w’'.-]+\s+){0,2}$",
     re.I,
@@ -59,6 +59,7 @@ COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|alon
                    r"|^\s*,\s*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*,\s*(?:and\s+)?(?:the\s+)?$", re.I)
 AND = re.compile(r"^\s*(?:,\s*)?(?:and|&|as well as)\s+(?:the\s+)?$", re.I)
 AGENT_OF = re.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
+                      r"offensive|campaign|efforts?|push|drive|strategy|initiative|"
                       r"negotiators|teams?)\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
@@ -138,12 +139,46 @@ _FIRST = CueIndex([FIRST_PERSON])
 _THIRD = CueIndex([THIRD_PERSON])
 
 
+GROUP = re.compile(r"\b(?:the\s+two|both(?:\s+the)?|all(?:\s+the)?(?:\s+(?:two|three|four|five))?|the)\s+"
+                   r"(?:presidents|leaders|sides|parties|delegations|negotiators)\b|\bwe\s+all\b|\ball\s+of\s+us\b",
+                   re.I)
+PAIR_WITH_I = re.compile(r"\s+and\s+I\b|\bI\s+and\s+")
+THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
+
+
+def _names_people(m: Mention, book: Codebook) -> bool:
+    """A mention of people who can be among "the leaders": a person, or a party of
+    people (a political party), not a state or organisation named as a topic
+    ("Russia's buildup")."""
+    if m.kind == "person":
+        return True
+    actor = book.actors.get(m.id)
+    return actor is not None and actor.kind == "party"
+
+
+def _group_parties(phrase: str, recent: list[str], speaker: str | None, here: list[str]) -> list[str]:
+    """The parties a group phrase stands for: the speaker's and those named lately.
+
+    "The two presidents", "both sides": the speaker's party and the one named
+    most recently besides; "the leaders", "we all": every party named lately.
+    """
+    order = []
+    for p in [speaker] + list(reversed(here)) + list(reversed(recent)):
+        if p and p not in order:
+            order.append(p)
+    low = phrase.lower()
+    if low.startswith(("the two", "both")):
+        return order[:2] if len(order) >= 2 else []
+    return order[:5] if len(order) >= 2 else []
+
+
 def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=(),
-            pronouns=None) -> list[Agent]:
+            pronouns=None, recent=()) -> list[Agent]:
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
     ``pronouns``: the sentence's FIRST_PERSON and THIRD_PERSON matches, when
-    found for all sentences at once.
+    found for all sentences at once. ``recent``: the parties named in the last
+    few sentences, oldest first (for group phrases).
     """
     if pronouns is None:
         pronouns = ([(0, m) for m in FIRST_PERSON.finditer(ctx.text, s.start, s.end)],
@@ -175,6 +210,32 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             p = party_of(ref, ctx.book)
             if p:
                 out.append(Agent(p, ref.id, m.start(), m.end(), "pronoun"))
+    # "the two presidents", "both sides", "the leaders have all agreed": each party in view
+    for m in GROUP.finditer(text, s.start, s.end):
+        for party in _group_parties(m.group(0), recent, sp.party,
+                                    [party_of(x, ctx.book) for x in ctx.actors[si]
+                                     if x.end <= m.start() and _names_people(x, ctx.book)]):
+            out.append(Agent(party, None, m.start(), m.end(), "group"))
+    # "he and I ... we": the first person plural is both of them
+    pair = PAIR_WITH_I.search(text, s.start, s.end)
+    if pair:
+        partner = [a for a in out if a.how not in ("we", "group") and (a.end <= pair.start() + 1 and
+                   pair.start() - a.end <= 6 or a.start >= pair.end() - 1 and a.start - pair.end() <= 6)]
+        if partner:
+            for a in [a for a in out if a.how == "we" and a.start >= pair.start()
+                      and text[a.start:a.end].lower() in ("we", "us", "our")]:
+                if partner[0].party != a.party:
+                    out.append(Agent(partner[0].party, partner[0].person, a.start, a.end, "we-pair"))
+    # "they": the party named before it in the sentence ("Republicans claim they ..."), the
+    # nearest one not in a prepositional phrase ("For Republicans in Congress, ... they")
+    for m in THEY.finditer(text, s.start, s.end):
+        prev = [a for a in out if a.end <= m.start() and a.how in ("alias", "metonym", "adjective", "actor")]
+        if prev:
+            heads = [a for a in prev if not _is_object(text, s.start, a)]
+            if heads:
+                out.append(Agent(heads[-1].party, None, m.start(), m.end(), "they"))
+            elif len(text[s.start:prev[0].start].split()) <= 2:  # a fronted topic: "For Republicans, ..."
+                out.append(Agent(prev[0].party, None, m.start(), m.end(), "they"))
     # "It says …" opening a sentence about a response: the response's owner
     if response_owner and IT_SAYS.match(text, s.start, s.end):
         for a in response_owner:
@@ -195,17 +256,23 @@ def _quote_covering(quotes, pos):
     return None
 
 
-def _is_object(text: str, clause_start: int, a: Agent) -> bool:
+WITH_ING = re.compile(r"\bwith\s+(?:all\s+)?(?:the\s+)?(?:[\w’'.-]+\s+){0,2}$", re.I)
+
+
+def _is_object(text: str, clause_start: int, a: Agent, cue=None) -> bool:
     pre = text[max(clause_start, a.start - 40):a.start]
+    if cue is not None and re.match(r"\w+ing\b", cue.text) and WITH_ING.search(pre) and cue.start >= a.end \
+            and len(text[a.end:cue.start].split()) <= 4 and not re.search(r"[,;]", text[a.end:cue.start]):
+        return False  # "with all the leaders agreeing that …": the leaders agree
     return bool(PREPOSITION.search(pre)) and not AGENT_OF.search(pre)
 
 
-def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int) -> list[Agent]:
+def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int, cue=None) -> list[Agent]:
     """The nearest non-object agents before ``at`` in the clause, with coordinated ones."""
     before = [a for a in agents if clause[0] <= a.start and a.end <= at]
     for i in range(len(before) - 1, -1, -1):
         a = before[i]
-        if _is_object(text, clause[0], a):
+        if _is_object(text, clause[0], a, cue):
             continue
         group = [a]
         j = i - 1
@@ -256,8 +323,11 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     positions: list[Position] = []
     trace: list[dict] = []
     last_person: Mention | None = None
+    last_named: Mention | None = None  # the last person named at all, when no one has been quoted yet
+    recent: list[str] = []  # parties named in the last sentences
     response_owner: list[Agent] = []
     owners: dict[str, list[Agent]] = {}
+    owner_date: dict[str, tuple] = {}  # stance -> date of the last noun cue with a named owner
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
@@ -271,7 +341,16 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                  "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                  "cues": [], "positions": []}
         trace.append(entry)
-        agents = _agents(ctx, si, s, last_person, response_owner, (pronouns[0][si], pronouns[1][si]))
+        agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
+                         (pronouns[0][si], pronouns[1][si]), recent)
+        for m in ctx.actors[si]:
+            p = party_of(m, book) if _names_people(m, book) else None
+            if p:
+                recent.append(p)
+        del recent[:-12]
+        named_here = [m for m in ctx.actors[si] if m.kind == "person"]
+        if named_here:
+            last_named = named_here[-1]
         persons = [m for m in ctx.actors[si] if m.kind == "person" and m in ctx.reporters]
         # statement dates: "Lavrov said on Monday"
         stmt = _statement_date(ctx, s, tx_starts)
@@ -332,6 +411,12 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                         stance = "demand" if (stance == "reject" and cue.frame == "verb") else "reject"
                     date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
                                               tx_starts, ctx.issues[si])
+                    if actor_how == "frame-anaphora" and drule in ("published", "statement-carried") \
+                            and cue.stance in owner_date:
+                        # "Those demands include …": made when their owner made them
+                        date, prec, drule = owner_date[cue.stance]
+                    elif actor_how == "frame":
+                        owner_date[cue.stance] = (date, prec, "owner")
                     conf = 0.35
                     conf += 0.25 if actor_how in ("subject", "frame", "passive", "perspective", "reporter") else 0.1
                     conf += {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}[issue_how]
@@ -388,6 +473,7 @@ def _unique_issues(issues: list[Mention]) -> list[Mention]:
     return list(seen.values())
 
 
+POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
                         r"new|latest|such|any)\s+$", re.I)
 
@@ -430,7 +516,11 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     if frame == "noun":
         own = [a for a in agents if a.start < cue.start and (a.end >= cue.end or (
                a.end <= cue.start and cue.start - a.end <= 25
-               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])))]
+               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])
+               and not REPORTING.search(text, a.end, cue.start)))]  # "NATO sources say the demands"
+        if not own and POSSESSIVE.search(text, max(s.start, cue.start - 30), cue.start):
+            # "Moscow published draft agreements outlining its demands": the subject's
+            own = _subject(text, agents, (s.start, cue.start), cue.start)[-1:]
         if own:
             got = _owner(text, own, (clause[0], cue.start), cue.start)
             owners[cue.stance] = got
@@ -441,10 +531,12 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
             if after:
                 owners[cue.stance] = after
                 return after, "frame", None
-        if re.search(r"\b(?:these|those|the|such|this|that)\s+(?:\w+\s+)?$", text[max(s.start, cue.start - 20):cue.start]) \
+        if re.search(r"\b(?:these|those|the|such|this|that|an?)\s+(?:\w+\s+)?$", text[max(s.start, cue.start - 20):cue.start]) \
                 and owners.get(cue.stance):
             return owners[cue.stance], "frame-anaphora", None
-    subj = _subject(text, agents, clause, cue.start)
+    subj = _subject(text, agents, clause, cue.start, cue)
+    if frame == "noun" and subj and REPORTING.search(text, subj[-1].end, cue.start):
+        return [], "none", None  # "NATO sources say the demands …": NATO only reports them
     if frame == "modal":
         if subj and all(a.how == "we" for a in subj):
             return subj, "subject", None

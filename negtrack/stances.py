@@ -98,7 +98,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("open", "verb", r"\bdiplomacy\s+is\s+(?:always\s+)?(?:a\s+possibility|possible)\b|\bchoose\s+diplomacy\b"),
     ("open", "verb", r"\bthere\s+is\s+always\s+a\s+chance\b"),
     ("open", "verb", r"\bit[’']s\s+possible\b|\bit\s+is\s+possible\b"),
-    ("open", "verb", r"\bagree(?:d|s)?\s+to\s+(?:continue|keep)\b|\bagreed\s+that\b"),
+    ("open", "verb", r"\bagree(?:d|s)?\s+to\s+(?:continue|keep)\b|\bagree(?:d|s|ing)?\s+that\b"
+                     r"|\bagreed\s+(?=(?:we|they)\s)"),
     ("open", "verb", r"\bproposed\s+to\s+continue\b"),
     # reject
     ("reject", "verb", r"\breject(?:s|ed|ing)?\b|\brejection\b"),
@@ -120,7 +121,7 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("no-response", "verb", r"\bno\s+(?:meaningful\s+|positive\s+)?(?:response|answer|reply)\b"),
     ("no-response", "verb", r"\bneglect\b"),
     # warn
-    ("warn", "verb", r"\bwarn(?:s|ed|ing)?\b"),
+    ("warn", "verb", r"\bwarn(?:s|ed|ing)?\b(?!\s+about\b)"),
     ("warn", "verb", r"\bthreat(?:en|ens|ened|ening)\b"),
     ("warn", "verb", r"\bimpos(?:e|es|ed|ing)\s+" + W + r"{0,4}(?:costs?|sanctions|consequences|penalties)\b"),
     ("warn", "threat", r"\b(?:severe|serious|significant|swift|massive|harsh)\s+(?:\w+\s+)?(?:costs?|consequences|sanctions|penalties)\b"),
@@ -240,6 +241,8 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
             stance = TURN.get(stance)
             if stance is None:
                 continue
+        if cue.frame == "modal" and _COUNTERFACTUAL.search(text, max(start, a - 20), a):
+            continue  # "Washington would need to devote ...": a hypothetical, no one's demand
         if stance == "accept" and not negated:
             pre = text[max(start, a - 25):a]
             if re.search(r"\b(?:was|were|been|be|being)\s+$", pre, re.I):
@@ -250,6 +253,9 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
                 stance = "open"
         out.append(CueMatch(stance, cue.frame, a, b, text[a:b], cue.rule, negated))
     return out
+
+
+_COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 
 def _negated_before(text: str, floor: int, at: int) -> bool:

@@ -72,3 +72,68 @@ def test_dedupe_keeps_the_most_confident():
     b = Position("us", "x", "reject", "b", 2, 3, date="2022", confidence=0.9)
     c = Position("us", "x", "reject", "c", 4, 5, date="2021", confidence=0.1)
     assert [p.evidence for p in dedupe([a, b, c])] == ["b", "c"]
+
+
+def test_actor_behind_of_an_action_noun():
+    got, _ = triples("The latest diplomatic push of the Biden administration seeks to convince Putin to pull back troops.")
+    assert ("us", "ukraine-deescalation", "demand") in got
+
+
+def test_group_subjects_stand_for_each_party():
+    text = ("President Biden spoke with President Putin for an hour. "
+            "The two presidents agreed that their teams will stay engaged on security guarantees.")
+    got, _ = triples(text, source="The White House")
+    assert {("us", "security-guarantees", "open"), ("russia", "security-guarantees", "open")} <= got
+    # a state named as a topic is none of "the leaders"
+    got, _ = triples("Russia massed troops near Ukraine. Biden called Scholz. "
+                     "The leaders discussed security guarantees.")
+    assert not any(a == "russia" for a, _, _ in got)
+
+
+def test_leaders_have_all_agreed():
+    text = ("THE PRESIDENT: I met the Speaker and the Democratic Leader yesterday. "
+            "The leaders have all agreed we will not default.")
+    got, _ = triples(text, DEBT, "2023-05-17")
+    assert {("republicans", "debt-limit", "open"), ("democrats", "debt-limit", "open")} <= got
+
+
+def test_he_and_i_we_is_both():
+    text = "THE PRESIDENT: Speaker McCarthy and I, we were able to get along and get things done on the budget agreement."
+    got, _ = triples(text, DEBT, "2023-06-02")
+    assert {("white-house", "budget-agreement", "accept"), ("republicans", "budget-agreement", "accept")} <= got
+
+
+def test_they_is_the_party_named_before_it():
+    got, _ = triples("House Republicans claim they want cuts to discretionary spending.", DEBT, "2023-05-18")
+    assert ("republicans", "spending-cuts", "demand") in got
+    # a party in a prepositional phrase mid-sentence is no antecedent
+    got, _ = triples("Our forces will not fight inside Ukraine, but they will defend every inch of NATO territory.")
+    assert not any(a == "ukraine" for a, _, _ in got)
+
+
+def test_he_without_a_quoted_source_is_the_last_person_named():
+    text = ("Joe Biden has had a hard year. "
+            "He is offering security talks to Moscow in a bid to ease tensions.")
+    got, _ = triples(text)
+    assert ("us", "security-guarantees", "propose") in got
+
+
+def test_owner_of_demands_by_possessive_and_later_reference():
+    text = ("Last month Moscow published two draft treaties outlining its demands. "
+            "Those demands include rolling back NATO deployments to some point in the 1990s. "
+            "This, along with a promise of NATO not expanding further east, is an unacceptable demand.")
+    got, ext = triples(text, published="2022-01-09")
+    assert {("russia", "1997-configuration", "demand"), ("russia", "nato-expansion", "demand")} <= got
+    assert {p.date for p in ext.positions if p.stance == "demand"} == {"2021-12"}  # when they were made
+
+
+def test_reporting_verb_cuts_off_an_owner():
+    got, _ = triples("NATO sources say the demands could be a performance to justify an invasion.")
+    assert ("nato", "ukraine-deescalation", "demand") not in got
+
+
+def test_with_the_leaders_agreeing():
+    text = ("MS. HARRIS: We met the Speaker and the Democratic Leader on Tuesday. It went well, "
+            "with all the leaders in that meeting agreeing that America will not default.")
+    got, _ = triples(text, DEBT, "2023-05-18")
+    assert ("republicans", "debt-limit", "open") in got

@@ -45,3 +45,24 @@ def test_conditional_clause_detection():
 
 def test_codebook_extras_are_added():
     assert ("reject", "non-starter") in cues("It is a non-starter.")
+
+
+def find(text):
+    return stances.find(text, 0, len(text), BOOK)
+
+
+def test_warning_about_a_danger_is_no_threat():
+    # describing a danger is not a threat of consequences; "warned of" still is
+    assert not [c for c in find("Officials have been warning about a false-flag operation.") if c.stance == "warn"]
+    assert [c.stance for c in find("Biden warned of severe costs.")][:1] == ["warn"]
+
+
+def test_agreeing_that_is_open():
+    assert [c.stance for c in find("The two presidents agreed that their teams will stay engaged.")][0] == "open"
+    assert "open" in [c.stance for c in find("The leaders have all agreed we will not default.")]
+    assert "open" in [c.stance for c in find("with all the leaders agreeing that America will not default")]
+
+
+def test_would_need_to_is_hypothetical_not_a_demand():
+    assert not [c for c in find("Washington would need to devote its attention elsewhere.") if c.stance == "demand"]
+    assert [c.stance for c in find("Congress must act to prevent default.")] == ["demand"]
