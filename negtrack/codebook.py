@@ -55,6 +55,10 @@ like ``cues``):
   any issue is in the same sentence ("talks", "diplomacy").
 * issue ``counter``: phrases naming the counter-position ("open door", "right
   to choose alliances"); an actor upholding one rejects the issue.
+* issue ``opposite``: phrases naming what the proposition rules out
+  ("invasion", "aggression" for de-escalation); they name the issue like
+  cues, and opposing or condemning one demands the issue, where a counter
+  phrase would be upheld.
 * actor ``metonyms``: names that stand for the actor in context ("the
   Kremlin", "the American delegation"); matched like aliases.
 * person ``labels``: transcript labels the person speaks under ("MS. PSAKI");
@@ -91,6 +95,7 @@ class Issue:
     cues: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     counter: list[str] = field(default_factory=list)  # phrases of the counter-position
+    opposite: list[str] = field(default_factory=list)  # what the proposition rules out ("invasion")
     weak: list[str] = field(default_factory=list)  # general cues, used only when no regular cue is near
 
 
@@ -283,7 +288,8 @@ def parse(data: bytes, path: str) -> Codebook:
         check_cues(cues, line)
         counter = text_list(item, "counter", line)
         weak = text_list(item, "weak", line)
-        check_cues(counter + weak, line)
+        opposite = text_list(item, "opposite", line)
+        check_cues(counter + weak + opposite, line)
         book.issues[slug] = Issue(
             slug=slug,
             title=str(item.get("title") or slug),
@@ -291,7 +297,9 @@ def parse(data: bytes, path: str) -> Codebook:
             cues=cues,
             counter=counter,
             weak=weak,
-            extra={k: v for k, v in item.items() if k not in ("slug", "title", "proposition", "cues", "counter", "weak")},
+            opposite=opposite,
+            extra={k: v for k, v in item.items()
+                   if k not in ("slug", "title", "proposition", "cues", "counter", "weak", "opposite")},
         )
 
     actors = doc.get("actors", [])

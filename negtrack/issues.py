@@ -13,6 +13,9 @@ Design decisions:
   later "these issues" means those three, not whatever else the sentence
   mentions. "The first part" / "the second part" refer to the issues of the
   sentence that introduced that part.
+* ``opposite`` phrases name what the proposition rules out ("invasion");
+  they count as cues, with the rule ``opposite`` so that opposing one
+  becomes demanding the issue.
 * ``weak`` cues ("talks", "diplomacy") count only in clauses where no
   regular cue of any issue is found, and never feed anaphora.
 * Overlapping cues keep the longest match, so a cue inside a longer cue of
@@ -60,6 +63,8 @@ def lexicon(book: Codebook) -> IssueLexicon:
                 lex.patterns.append((compile_cue(c), issue.slug, "cue"))
             for c in issue.counter:
                 lex.patterns.append((compile_cue(c), issue.slug, "counter"))
+            for c in issue.opposite:
+                lex.patterns.append((compile_cue(c), issue.slug, "opposite"))
             for c in issue.weak:
                 lex.patterns.append((compile_cue(c), issue.slug, "weak"))
         lex.index = CueIndex([p[0] for p in lex.patterns])
@@ -101,7 +106,7 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
         if any(m.rule != "weak" for m in found):
             found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
         mentions = list(found)
-        slugs = _unique(m.id for m in found if m.rule == "cue" or m.rule == "counter")
+        slugs = _unique(m.id for m in found if m.rule in ("cue", "counter", "opposite"))
         lead = LEAD_ANAPHOR.match(s.text)
         if lead and last:
             for slug in last:

@@ -234,7 +234,8 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             heads = [a for a in prev if not _is_object(text, s.start, a)]
             if heads:
                 out.append(Agent(heads[-1].party, None, m.start(), m.end(), "they"))
-            elif len(text[s.start:prev[0].start].split()) <= 2:  # a fronted topic: "For Republicans, ..."
+            elif len(re.split(r"[:;]", text[s.start:prev[0].start])[-1].split()) <= 2:
+                # a fronted topic: "Let's be clear: for Republicans, ... they"
                 out.append(Agent(prev[0].party, None, m.start(), m.end(), "they"))
     # "It says …" opening a sentence about a response: the response's owner
     if response_owner and IT_SAYS.match(text, s.start, s.end):
@@ -384,6 +385,11 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                 entry["cues"][-1] += ("conditional",)
                 continue
             issues, issue_how = _issues_for(ctx.issues[si], clause)
+            if cue.frame == "critique" and issue_how == "clause" and len({m.id for m in issues}) > 1:
+                # "holding the debt limit hostage to impose cuts that would hurt veterans": what
+                # "would hurt" is the cuts, the issue named nearest the criticism
+                near = min(issues, key=lambda m: min(abs(m.end - cue.start), abs(m.start - cue.end)))
+                issues = [near]
             allowed = book.only.get(cue.stance)
             if allowed is not None:
                 issues = [m for m in issues if m.id in allowed]
@@ -409,6 +415,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                     if im.rule == "counter":
                         # opposing the counter-position demands the issue; anything else upholds it
                         stance = "demand" if (stance == "reject" and cue.frame == "verb") else "reject"
+                    elif im.rule == "opposite" and stance == "reject" and cue.frame == "verb":
+                        stance = "demand"  # "we will rally the world to oppose its aggression"
                     date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
                                               tx_starts, ctx.issues[si])
                     if actor_how == "frame-anaphora" and drule in ("published", "statement-carried") \
@@ -468,7 +476,7 @@ def _skip_poss(text: str, i: int) -> int:
 def _unique_issues(issues: list[Mention]) -> list[Mention]:
     seen = {}
     for m in issues:
-        if m.id not in seen or (seen[m.id].rule == "counter" and m.rule != "counter"):
+        if m.id not in seen or (seen[m.id].rule in ("counter", "opposite") and m.rule not in ("counter", "opposite")):
             seen[m.id] = m
     return list(seen.values())
 

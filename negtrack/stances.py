@@ -29,6 +29,9 @@ Design decisions:
   warning or meeting says nothing and is dropped. Cues that carry their own
   negation ("not for discussion", "cannot satisfy", "not exhausted") are
   never turned again.
+* "If they cared about X, they would not do Y" says they do Y: a negation
+  in the consequent ("would not", "couldn't") after an if-clause is not
+  applied.
 * Conditionals: a cue inside an "if"/"unless" clause is a hypothetical the
   actor does not own and is dropped, except warnings ("if Russia invades, we
   will impose costs" fires on the main clause anyway). Modal "could consider"
@@ -236,7 +239,8 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
             continue
         last_end = b
         stance, negated = cue.stance, False
-        if not OWN_NEGATION.search(text, a, b) and _negated_before(text, start, a):
+        if not OWN_NEGATION.search(text, a, b) and _negated_before(text, start, a) \
+                and not _counterfactual_denial(text, start, a):
             negated = True
             stance = TURN.get(stance)
             if stance is None:
@@ -256,6 +260,17 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
 
 
 _COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
+
+
+_WOULD_NOT = re.compile(r"\b(?:would|could)(?:\s+not|n[’']t)\b", re.I)
+_IF_BEFORE = re.compile(r"\bif\b[^.;:]*,", re.I)
+
+
+def _counterfactual_denial(text: str, floor: int, at: int) -> bool:
+    """"If they really cared about the debt, they would not fight to protect tax cuts":
+    the consequent of a counterfactual denies what the actor does, so it asserts it."""
+    window = text[max(floor, at - 60):at]
+    return bool(_WOULD_NOT.search(window)) and bool(_IF_BEFORE.search(text, floor, at))
 
 
 def _negated_before(text: str, floor: int, at: int) -> bool:

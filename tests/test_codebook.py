@@ -103,3 +103,10 @@ def test_cue_index_equals_finditer_on_odd_text():
 def test_fold_keeps_offsets():
     for text in ["İstanbul", "Straße", "\u212a", "ſ", "ǅ", "ΣΑΣ", ""]:
         assert len(codebook.fold(text)) == len(text)
+
+
+def test_opposite_phrases_load_and_are_checked():
+    book = codebook.parse(BASE.replace('weak = ["talks"]', 'weak = ["talks"]\nopposite = ["invasion"]').encode(), "t.toml")
+    assert book.issues["a"].opposite == ["invasion"]
+    with pytest.raises(CodebookError, match=r"t.toml:\d+: broken pattern"):
+        codebook.parse(BASE.replace('weak = ["talks"]', 'opposite = ["re:(unclosed"]').encode(), "t.toml")

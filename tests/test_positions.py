@@ -137,3 +137,23 @@ def test_with_the_leaders_agreeing():
             "with all the leaders in that meeting agreeing that America will not default.")
     got, _ = triples(text, DEBT, "2023-05-18")
     assert ("republicans", "debt-limit", "open") in got
+
+
+def test_opposing_what_the_issue_rules_out_demands_it():
+    # White House, 2022-02-15: "If Russia proceeds, we will rally the world to oppose its aggression."
+    got, _ = triples("THE PRESIDENT: If Russia proceeds, we will rally the world to oppose its aggression.")
+    assert ("us", "ukraine-deescalation", "demand") in got and ("us", "ukraine-deescalation", "reject") not in got
+
+
+def test_criticism_goes_to_the_nearest_issue():
+    text = ("Congressional Republicans are holding the nation’s full faith and credit hostage in an effort "
+            "to impose devastating cuts that would hurt veterans.")
+    got, _ = triples(text, DEBT, "2023-05-02", source="The White House")
+    assert ("white-house", "spending-cuts", "reject") in got and ("white-house", "debt-limit", "reject") not in got
+
+
+def test_counterfactual_denial_asserts():
+    text = ("MS. HARRIS: For Republicans in Congress, this is not about the debt, because if they really cared "
+            "about the debt, they would not also fight to protect tax cuts for the wealthiest Americans.")
+    got, _ = triples(text, DEBT, "2023-05-18")
+    assert ("republicans", "revenue", "reject") in got and ("white-house", "revenue", "reject") not in got
