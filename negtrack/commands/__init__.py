@@ -16,7 +16,7 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Output CSV with a header ro
 
 
 def register_all(app: typer.Typer) -> None:
-    from negtrack.commands import add, analyst, codebooks, dbcmd, extract, listing, tracker
+    from negtrack.commands import add, analyst, codebooks, dbcmd, extract, listing, reliability, tracker
 
-    for module in (add, extract, listing, tracker, dbcmd, codebooks, analyst):
+    for module in (add, extract, listing, tracker, dbcmd, codebooks, analyst, reliability):
         module.register(app)

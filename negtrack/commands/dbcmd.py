@@ -1,6 +1,9 @@
-"""`db path` and `db status`: where the store is and what it holds."""
+"""`db path`, `db status` and `db backup`: where the store is, what it holds, a safe copy."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -40,6 +43,26 @@ def status(json_: JsonOpt = False):
     else:
         for k, v in info.items():
             print(f"{k:>16}: {v}")
+    return 0
+
+
+@db_app.command("backup")
+def backup(
+    file: Annotated[str, typer.Argument(help="Where to write the copy.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+):
+    """Copy the store to FILE with SQLite's online backup API (safe while others write).
+
+    Example:  negtrack db backup negtrack-$(date +%F).db
+    """
+    from negtrack import backup as bk
+    from negtrack import db as dbmod
+    from negtrack import output
+    from negtrack.cli import SETTINGS
+
+    info = bk.backup(dbmod.resolve_path(SETTINGS.db), Path(file), force=force)
+    output.say(f"backed up {info.get('articles', 0)} article(s), {info.get('positions', 0)} position(s) "
+               f"to {info['path']} ({info['bytes']} bytes)")
     return 0
 
 
