@@ -146,6 +146,9 @@ PAIR_WITH_I = re.compile(r"\s+and\s+I\b|\bI\s+and\s+")
 THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
 
 
+GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
+
+
 def _names_people(m: Mention, book: Codebook) -> bool:
     """A mention of people who can be among "the leaders": a person, or a party of
     people (a political party), not a state or organisation named as a topic
@@ -325,7 +328,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     trace: list[dict] = []
     last_person: Mention | None = None
     last_named: Mention | None = None  # the last person named at all, when no one has been quoted yet
-    recent: list[str] = []  # parties named in the last sentences
+    recent: list[str] = []  # parties named in the last GROUP_WINDOW sentences
+    recent_by_sent: list[list[str]] = []
     response_owner: list[Agent] = []
     owners: dict[str, list[Agent]] = {}
     owner_date: dict[str, tuple] = {}  # stance -> date of the last noun cue with a named owner
@@ -344,11 +348,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
         trace.append(entry)
         agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
                          (pronouns[0][si], pronouns[1][si]), recent)
-        for m in ctx.actors[si]:
-            p = party_of(m, book) if _names_people(m, book) else None
-            if p:
-                recent.append(p)
-        del recent[:-12]
+        recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)])
+        recent = [p for ps in recent_by_sent[-GROUP_WINDOW:] for p in ps if p]
         named_here = [m for m in ctx.actors[si] if m.kind == "person"]
         if named_here:
             last_named = named_here[-1]
@@ -481,6 +482,7 @@ def _unique_issues(issues: list[Mention]) -> list[Mention]:
     return list(seen.values())
 
 
+PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?\w+(?:ed|met|made|done|seen|given|taken|kept|held)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
                         r"new|latest|such|any)\s+$", re.I)
@@ -556,6 +558,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         rep = _subject(text, free, (s.start, clause[0]), clause[0]) if clause[0] > s.start else []
         if rep and REPORTING.search(text, rep[-1].end, clause[0]):
             return rep, "reporter", target
+        if PASSIVE_AFTER.match(text, cue.end):
+            return [], "none", None  # "the standoff must be met by strength": no one's demand
         return subj, "subject", None
     if subj:
         return subj, "subject", None

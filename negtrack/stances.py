@@ -109,7 +109,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("reject", "verb", r"\brefus(?:e|es|ed|ing)\b"),
     ("reject", "eval", r"\bnot\s+for\s+discussion\b|\bnon-?starters?\b|\bunacceptable\b|\bcannot\s+satisfy\b|\bcan[’']t\s+satisfy\b"),
     ("reject", "eval", r"\b(?:is|was|are|were)\s+negative\b"),
-    ("reject", "verb", r"\boppos(?:e|es|ed|ing)\b|\bopposition\s+to\b"),
+    ("reject", "verb", r"(?<!\bas\s)\boppos(?:e|es|ed|ing)\b(?!\s+(?:demands|views|positions|sides|camps|parties|ideas|"
+                       r"interests|goals|visions)\b)|\bopposition\s+to\b"),
     ("reject", "verb", r"\bare\s+against\b|\bis\s+against\b|\bagainst\s+it\b"),
     ("reject", "verb", r"\bsaid\s+no\b|\bsay\s+no\b"),
     ("reject", "verb", r"\brul(?:e|ed|es|ing)\s+out\b|\boff\s+the\s+table\b|\bdeal-?breaker\b"),
@@ -245,7 +246,10 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
             stance = TURN.get(stance)
             if stance is None:
                 continue
-        if cue.frame == "modal" and _COUNTERFACTUAL.search(text, max(start, a - 20), a):
+        if cue.stance == "warn" and cue.frame == "verb" and _BE_BEFORE.search(text, max(start, a - 20), a):
+            continue  # "we would be threatened": the subject is the one warned
+        if cue.frame == "modal" and _COUNTERFACTUAL.search(text, max(start, a - 20), a) \
+                and not _BACKSHIFT.search(text, max(start, a - 120), a):
             continue  # "Washington would need to devote ...": a hypothetical, no one's demand
         if stance == "accept" and not negated:
             pre = text[max(start, a - 25):a]
@@ -262,6 +266,9 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
 _COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 
+_BE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|am|get|got)\s+(?:\w+ly\s+)?$", re.I)
+# "agreed that any agreement would need to be bipartisan": reported, not hypothetical
+_BACKSHIFT = re.compile(r"\b(?:agreed|said|insisted|made\s+clear|stressed|told\s+\w+)\s+that\b", re.I)
 _WOULD_NOT = re.compile(r"\b(?:would|could)(?:\s+not|n[’']t)\b", re.I)
 _IF_BEFORE = re.compile(r"\bif\b[^.;:]*,", re.I)
 

@@ -157,3 +157,15 @@ def test_counterfactual_denial_asserts():
             "about the debt, they would not also fight to protect tax cuts for the wealthiest Americans.")
     got, _ = triples(text, DEBT, "2023-05-18")
     assert ("republicans", "revenue", "reject") in got and ("white-house", "revenue", "reject") not in got
+
+
+def test_passive_obligation_is_no_ones_demand():
+    got, _ = triples("The standoff, she writes, must be met by strength from the US since Russia is watching.")
+    assert not any(s == "demand" for _, _, s in got)
+
+
+def test_group_reaches_only_the_last_few_sentences():
+    text = ("Biden spoke with Putin. " + "The weather was mild that week. " * 8 +
+            "The two leaders met in Hiroshima to discuss security guarantees.")
+    got, _ = triples(text, source="The White House")
+    assert ("russia", "security-guarantees", "consult") not in got

@@ -66,3 +66,19 @@ def test_agreeing_that_is_open():
 def test_would_need_to_is_hypothetical_not_a_demand():
     assert not [c for c in find("Washington would need to devote its attention elsewhere.") if c.stance == "demand"]
     assert [c.stance for c in find("Congress must act to prevent default.")] == ["demand"]
+
+
+def test_opposing_as_an_adjective_is_no_rejection():
+    assert not [c for c in find("Both sides are sticking to opposing demands.") if c.stance == "reject"]
+    assert not [c for c in find("real progress, as opposed to talking") if c.stance == "reject"]
+    assert [c.stance for c in find("We oppose its aggression.")] == ["reject"]
+
+
+def test_being_threatened_is_no_threat():
+    assert not [c for c in find("We knew that we would be threatened.") if c.stance == "warn"]
+
+
+def test_reported_would_need_to_is_still_a_demand():
+    # White House, 2023-05-20: "...agreed that any budget agreement would need to be bipartisan."
+    assert "demand" in [c.stance for c in find("The President and Speaker agreed that any budget agreement "
+                                                 "would need to be bipartisan.")]
