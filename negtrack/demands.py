@@ -86,20 +86,22 @@ class Demand:
         }
 
 
-def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
+def link(rows: list[dict], as_of: str | None = None, latest: dict | None = None) -> list[Demand]:
     """Group demands and link each answer to the demand it answers.
 
     ``rows`` are visible positions with at least id, issue, actor, stance,
     date and target; ``sources`` (default 1) says how many articles a row
     stands for, so callers can pass positions already grouped by date.
+    ``latest`` (codebook → date) is where each negotiation's clock stops when
+    the rows do not include every position.
     """
-    rows = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r["id"]))
+    rows = sorted((r for r in rows if r.get("date")), key=lambda r: (r["date"], r.get("id") or ""))
     if as_of:
         rows = [r for r in rows if r["date"][: len(as_of)] <= as_of]
     # Without --as-of, a negotiation's clock stops at its latest news: the store
     # knows nothing after that, so "waiting" is measured up to it, per codebook.
-    latest: dict[str | None, date] = {}
-    for r in rows:
+    latest = {k: first_day(v) for k, v in latest.items()} if latest else {}
+    for r in rows if not latest else ():
         d = first_day(r["date"])
         book = r.get("codebook")
         if d and (book not in latest or d > latest[book]):
@@ -134,7 +136,7 @@ def link(rows: list[dict], as_of: str | None = None) -> list[Demand]:
         start = first_day(d.date)
         end = first_day(as_of) if as_of else latest.get(d.codebook, start)
         d.waiting_days = (end - start).days if d.open and start and end else None
-    return sorted(demands.values(), key=lambda d: (d.issue, d.date, d.actor))
+    return sorted(demands.values(), key=lambda d: (d.issue, d.date, d.actor, d.stance))
 
 
 def issue_summary(demands: list[Demand], issue: str) -> str:

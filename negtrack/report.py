@@ -128,7 +128,7 @@ def build(db, as_of: str | None = None, title: str = "negtrack report", codebook
 
     rows = views.timeline(db, until=as_of)
     cells = views.status(db, as_of=as_of)
-    lines = dict(views.issue_lines(db, as_of))
+    lines = dict(views.issue_lines(db, as_of, cells=cells))
     books = sorted({r["codebook"] for r in rows} | {c["codebook"] for c in cells})
     if codebook:
         books = [b for b in books if b == codebook]

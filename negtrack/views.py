@@ -303,27 +303,110 @@ def actors(db) -> list[dict]:
     return out
 
 
-def visible_positions(db, as_of: str | None = None) -> list[dict]:
-    """Dated asks and answers, one row per (codebook, issue, actor, stance, date).
+def demand_input(db, as_of: str | None = None) -> tuple[list[dict], dict]:
+    """What demand ↔ response linking needs, read through index seeks only.
 
-    Grouped in SQL so a store of a million positions hands Python only the
-    distinct dated stances that demand ↔ response linking needs.
+    ``demands.link`` takes position rows; a store of a million positions would
+    hand it a million. It does not need them: per (issue, party, ask) only the
+    first and last date and how many reports back it, and per answering
+    (party, stance) only the earliest and latest answer inside each window
+    between two successive demands of other parties (the link rule gives every
+    answer in a window to the demand that opens it). Ordered seeks on the
+    covering ``positions_stance_dates`` index give the first (see
+    ``_stance_spans``); two seeks per window the second. ``link`` of these rows equals
+    ``link`` of all rows, but for answers in the middle of a window, which
+    change no summary.
     """
     from negtrack.demands import ANSWERS, ASKS
 
-    stances = ASKS + ANSWERS
-    return list(db.query(
-        f"""SELECT p.codebook, p.issue, p.actor, p.stance, p.date, max(p.target) AS target,
-                   min(p.uid) AS id, count(DISTINCT p.article_id) AS sources
-            FROM positions p
-            WHERE {VISIBLE} AND p.date IS NOT NULL AND p.stance IN ({','.join('?' * len(stances))})
-            GROUP BY p.codebook, p.issue, p.actor, p.stance, p.date""", list(stances)))
+    bound, params = "", []
+    if as_of:
+        bound = " AND p.date < ?"
+        params.append(as_of + "~")  # same bound as status: dates are ASCII, "~" sorts after them
+    every = _stance_spans(db, bound, params)
+    triples = [t for t in every if t["stance"] in ASKS + ANSWERS]
+    rows: list[dict] = []
+    asks: dict[tuple, list[tuple[str, str]]] = {}
+    for t in triples:
+        if t["stance"] in ASKS:
+            key = (t["codebook"], t["issue"])
+            asks.setdefault(key, []).append((t["first"], t["actor"]))
+            # No target here: it is not in the index, and reading it would mean
+            # reading every row of the demand; linking then falls back to
+            # "another party answers" (the rule without a target).
+            base = {k: t[k] for k in ("codebook", "issue", "actor", "stance")}
+            rows.append(dict(base, date=t["first"], id=None, target=None, sources=t["n"]))
+            if t["last"] != t["first"]:
+                rows.append(dict(base, date=t["last"], id=None, target=None, sources=0))
+    seek = f"""SELECT p.date, p.uid FROM positions p
+               WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ? AND p.date >= ?
+                     AND p.date < ? AND {VISIBLE}{bound}
+               ORDER BY p.date {{}} LIMIT 1"""
+    for t in triples:
+        if t["stance"] not in ANSWERS:
+            continue
+        starts = sorted({d for d, actor in asks.get((t["codebook"], t["issue"]), []) if actor != t["actor"]})
+        for k, lo in enumerate(starts):
+            hi = starts[k + 1] if k + 1 < len(starts) else "~"
+            args = [t["codebook"], t["issue"], t["actor"], t["stance"], lo, hi] + ([as_of + "~"] if as_of else [])
+            first = db.execute(seek.format("ASC"), args).fetchone()
+            if first is None:
+                continue
+            last = db.execute(seek.format("DESC"), args).fetchone()
+            for date, uid in {first, last}:
+                rows.append({"codebook": t["codebook"], "issue": t["issue"], "actor": t["actor"],
+                             "stance": t["stance"], "date": date, "id": uid, "target": None})
+    # Each negotiation's latest news, over every stance: where "waiting" stops.
+    latest: dict = {}
+    for t in every:
+        if t["last"] > latest.get(t["codebook"], ""):
+            latest[t["codebook"]] = t["last"]
+    return rows, latest
+
+
+def _stance_spans(db, bound: str, params: list) -> list[dict]:
+    """First and last date and count of every (codebook, issue, actor, stance) on record.
+
+    Candidates come from the codebooks (actors × issues × stances, a few
+    hundred) and each is two ordered seeks on ``positions_stance_dates``, so
+    the cost does not grow with the number of positions; only asks are
+    counted (a range count on the same index). Positions whose actor or issue
+    has left its codebook since are not linked.
+    """
+    from negtrack.demands import ASKS
+    from negtrack.models import STANCES
+
+    seek = f"""SELECT p.date FROM positions p
+               WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ?
+                     AND p.date IS NOT NULL AND {VISIBLE}{bound}
+               ORDER BY p.date {{}} LIMIT 1"""
+    count = f"""SELECT count(*) FROM positions p
+                WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ?
+                      AND p.date IS NOT NULL AND {VISIBLE}{bound}"""
+    spans = []
+    pairs = db.execute("SELECT a.codebook, i.slug, a.id FROM actors a JOIN issues i ON i.codebook = a.codebook")
+    for codebook, issue, actor in pairs.fetchall():
+        for stance in STANCES:
+            args = [codebook, issue, actor, stance, *params]
+            first = db.execute(seek.format("ASC"), args).fetchone()
+            if first is None:
+                continue
+            last = db.execute(seek.format("DESC"), args).fetchone()
+            n = db.execute(count, args).fetchone()[0] if stance in ASKS else 1
+            spans.append({"codebook": codebook, "issue": issue, "actor": actor, "stance": stance,
+                          "first": first[0], "last": last[0], "n": n})
+    return spans
+
+
+def linked_demands(db, as_of: str | None = None) -> list:
+    from negtrack import demands
+
+    rows, latest = demand_input(db, as_of)
+    return demands.link(rows, as_of, latest=latest)
 
 
 def issues(db, as_of: str | None = None) -> list[dict]:
     """Each issue with its proposition, its number of positions and where it stands."""
-    from negtrack import demands
-
     stands = dict(issue_lines(db, as_of))
     counts = {(r[0], r[1]): r[2] for r in db.execute(
         f"SELECT p.codebook, p.issue, count(*) FROM positions p WHERE {VISIBLE} GROUP BY p.codebook, p.issue")}
@@ -333,22 +416,20 @@ def issues(db, as_of: str | None = None) -> list[dict]:
     ]
 
 
-def demand_rows(db, open_only: bool = False, as_of: str | None = None, issues_=None) -> list[dict]:
-    from negtrack import demands
-
+def demand_rows(db, open_only: bool = False, as_of: str | None = None, issues_=None, ds=None) -> list[dict]:
     check_known(db, "issue", issues_)
-    rows = [d.as_row() for d in demands.link(visible_positions(db), as_of)]
+    rows = [d.as_row() for d in (ds if ds is not None else linked_demands(db, as_of))]
     if issues_:
         rows = [r for r in rows if r["issue"] in issues_]
     return [r for r in rows if r["open"]] if open_only else rows
 
 
-def issue_lines(db, as_of=None, issues_=None) -> list[tuple[str, str]]:
+def issue_lines(db, as_of=None, issues_=None, ds=None, cells=None) -> list[tuple[str, str]]:
     """(slug, where it stands) for each issue that has positions."""
     from negtrack import demands
 
-    ds = demands.link(visible_positions(db), as_of)
-    cells = status(db, as_of=as_of)
+    ds = ds if ds is not None else linked_demands(db, as_of)
+    cells = cells if cells is not None else status(db, as_of=as_of)
     out = []
     for slug in sorted({c["issue"] for c in cells}):
         if issues_ and slug not in issues_:
@@ -360,9 +441,7 @@ def issue_lines(db, as_of=None, issues_=None) -> list[tuple[str, str]]:
 
 def attach_answers(db, rows: list[dict]) -> list[dict]:
     """Give each demand or proposal in ``rows`` the answers linked to it (``answers``)."""
-    from negtrack import demands
-
-    by_key = {(d.codebook, d.issue, d.actor, d.stance): d for d in demands.link(visible_positions(db))}
+    by_key = {(d.codebook, d.issue, d.actor, d.stance): d for d in linked_demands(db)}
     for r in rows:
         d = by_key.get((r.get("codebook"), r["issue"], r["actor"], r["stance"]))
         if d is not None:

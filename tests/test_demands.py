@@ -60,3 +60,27 @@ def test_issue_summary_reads_like_the_story():
         "demanded by russia 2021-12-17 · rejected by nato 2022-01 · rejected by us 2022-01-26")
     line = demands.issue_summary(ds, "indivisibility-of-security")
     assert "osce: no response" in line and "waiting 17 days" in line
+
+
+def test_index_seek_input_links_like_every_position(tmp_path):
+    """views.demand_input (seeks) gives the same demands as linking every position row."""
+    from conftest import SAMPLES
+    from negtrack import codebook, db, ingest, views
+
+    d = db.connect(tmp_path / "s.db")
+    ingest.add_paths(d, [str(SAMPLES / "russia-nato-2022"), str(SAMPLES / "us-debt-ceiling-2023")],
+                     codebook.load(None))
+    every = list(d.query("SELECT uid AS id, codebook, issue, actor, stance, date, NULL AS target, "
+                         "1 AS sources FROM positions WHERE status != 'rejected' AND date IS NOT NULL"))
+    for as_of in (None, "2022-02-12", "2023-05-25"):
+        full = demands.link(every, as_of)
+        fast = views.linked_demands(d, as_of)
+        assert full, "the samples hold demands"
+
+        def summary(ds):
+            return [(x.issue, x.actor, x.stance, x.date, x.last_date, x.sources, x.open, x.waiting_days,
+                     sorted({(a.actor, a.stance) for a in x.answers})) for x in ds]
+
+        assert summary(fast) == summary(full)
+        for issue in {x.issue for x in full}:
+            assert demands.issue_summary(fast, issue) == demands.issue_summary(full, issue)

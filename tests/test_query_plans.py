@@ -86,3 +86,15 @@ def test_changes_since_uses_the_created_index(store):
     p = plans(store, lambda d: changes.changes(d, "2022-01-01", record=False))
     assert_indexed(p)
     assert any("positions_created" in line for plan in p.values() for line in plan)
+
+
+def test_demand_linking_seeks_the_stance_index(store):
+    from negtrack import views
+
+    for as_of in (None, "2022-01-15"):
+        p = plans(store, lambda d: views.demand_input(d, as_of))
+        assert_indexed(p)
+        lines = [line for plan in p.values() for line in plan]
+        assert all("SCAN" not in line for line in lines), lines
+        assert any("positions_stance_dates (codebook=? AND issue=? AND actor=? AND stance=?" in line
+                   for line in lines)

@@ -79,12 +79,13 @@ def status(
         output.table(rows, columns, title=f"status{f' ({book})' if book else ''}{f' as of {as_of}' if as_of else ''}",
                      stance_columns=())
     # Where each issue stands, and the demands still waiting for an answer.
-    lines = views.issue_lines(db, as_of, issue)
+    ds = views.linked_demands(db, as_of)
+    lines = views.issue_lines(db, as_of, issue, ds=ds, cells=None if (issue or actor) else cells)
     if lines:
         print()
     for slug, line in lines:
         print(f"{slug}: {line}")
-    waiting = views.demand_rows(db, open_only=True, as_of=as_of, issues_=issue)
+    waiting = views.demand_rows(db, open_only=True, as_of=as_of, issues_=issue, ds=ds)
     if waiting:
         print("\nopen demands:")
         for d in waiting:
