@@ -80,11 +80,13 @@ def _filters(issues, actors, since=None, until=None):
         params += actors
     if since:
         # A partial date overlapping the bound is kept: "2022-01" is on or after "2022-01-15"'s month.
-        where.append("p.date IS NOT NULL AND p.date >= substr(?, 1, length(p.date))")
-        params.append(since)
+        # The plain range bounds (year prefix, "~" after every ASCII date) say the same more
+        # loosely, in a form the (issue, date) index can seek on.
+        where.append("p.date IS NOT NULL AND p.date >= ? AND p.date >= substr(?, 1, length(p.date))")
+        params += [since[:4], since]
     if until:
-        where.append("p.date IS NOT NULL AND substr(p.date, 1, length(?)) <= ?")
-        params += [until, until]
+        where.append("p.date IS NOT NULL AND p.date < ? AND substr(p.date, 1, length(?)) <= ?")
+        params += [until + "~", until, until]
     return " AND ".join(where), params
 
 
@@ -149,14 +151,14 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
     check_known(db, "issue", issues)
     check_known(db, "actor", actors)
     where, params = _filters(issues, actors, until=check_date(as_of, "--as-of"))
+    # The rows on a cell's latest date need no date bound (that date met it);
+    # repeating it would steer the planner to a range walk instead of a seek.
+    outer, outer_params = _filters(issues, actors)
     if created_before:
         where += " AND p.created < ?"
         params.append(created_before)
-    if as_of:
-        # The same bound as _filters' prefix test, in a form the index can seek:
-        # dates are ASCII, so every date the prefix test keeps sorts below as_of + "~".
-        where += " AND p.date < ?"
-        params.append(as_of + "~")
+        outer += " AND p.created < ?"
+        outer_params.append(created_before)
     # Only the rows on each (actor, issue)'s latest visible date are read: a
     # loose scan of the (actor, issue, date) index finds the pairs, one seek per
     # pair finds its latest date, so the cost follows the number of cells, not
@@ -175,17 +177,17 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
         ),
         latest(actor, issue, date) AS (
             SELECT pairs.actor, pairs.issue,
-                   (SELECT p.date FROM positions p
+                   (SELECT p.date FROM positions p INDEXED BY positions_actor_issue_date
                     WHERE p.actor = pairs.actor AND p.issue = pairs.issue AND {where} AND p.date IS NOT NULL
                     ORDER BY p.date DESC LIMIT 1)
             FROM pairs WHERE pairs.actor IS NOT NULL
         )
         SELECT p.codebook, p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
         FROM latest l JOIN positions p ON p.actor = l.actor AND p.issue = l.issue AND p.date = l.date
-        WHERE {where}
+        WHERE {outer}
         ORDER BY p.issue, p.actor, p.date
     """
-    params = params + params
+    params = params + outer_params
     cells: dict[tuple[str, str], dict] = {}
     for r in db.query(sql, params):
         key = (r["issue"], r["actor"])
@@ -338,7 +340,7 @@ def demand_input(db, as_of: str | None = None) -> tuple[list[dict], dict]:
             rows.append(dict(base, date=t["first"], id=None, target=None, sources=t["n"]))
             if t["last"] != t["first"]:
                 rows.append(dict(base, date=t["last"], id=None, target=None, sources=0))
-    seek = f"""SELECT p.date, p.uid FROM positions p
+    seek = f"""SELECT p.date, p.uid FROM positions p INDEXED BY positions_stance_dates
                WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ? AND p.date >= ?
                      AND p.date < ? AND {VISIBLE}{bound}
                ORDER BY p.date {{}} LIMIT 1"""
@@ -376,11 +378,13 @@ def _stance_spans(db, bound: str, params: list) -> list[dict]:
     from negtrack.demands import ASKS
     from negtrack.models import STANCES
 
-    seek = f"""SELECT p.date FROM positions p
+    # INDEXED BY: with a date bound the planner may prefer the (issue, date)
+    # index and walk every date of the issue; this one seeks per party and stance.
+    seek = f"""SELECT p.date FROM positions p INDEXED BY positions_stance_dates
                WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ?
                      AND p.date IS NOT NULL AND {VISIBLE}{bound}
                ORDER BY p.date {{}} LIMIT 1"""
-    count = f"""SELECT count(*) FROM positions p
+    count = f"""SELECT count(*) FROM positions p INDEXED BY positions_stance_dates
                 WHERE p.codebook = ? AND p.issue = ? AND p.actor = ? AND p.stance = ?
                       AND p.date IS NOT NULL AND {VISIBLE}{bound}"""
     spans = []
