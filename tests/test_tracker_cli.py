@@ -174,13 +174,19 @@ def _png_colours(data: bytes) -> set:
     return colours
 
 
-def test_timeline_shows_demands_with_their_answers(cli, tmp_path):
+def demand_and_rejection(tmp_path, rejection: str) -> tuple:
+    """Two small articles: Russia's demand (Jan. 10), then the US answer (Jan. 26)."""
     a = tmp_path / "a.txt"
     a.write_text("Title: A\nPublished: 2022-01-10\n\nRussia demanded legally binding guarantees that NATO "
                  "will not expand further east.\n")
     b = tmp_path / "b.txt"
-    b.write_text("Title: B\nPublished: 2022-01-26\n\nThe United States rejected Russia's demand to halt NATO "
-                 "expansion and said NATO's open door is not up for negotiation.\n")
+    b.write_text(f"Title: B\nPublished: 2022-01-26\n\n{rejection}\n")
+    return a, b
+
+
+def test_timeline_shows_demands_with_their_answers(cli, tmp_path):
+    a, b = demand_and_rejection(tmp_path, "The United States rejected Russia's demand to halt NATO expansion and "
+                                          "said NATO's open door is not up for negotiation.")
     assert cli("add", a, b).code == 0
     rows = json.loads(cli("timeline", "--issue", "nato-expansion", "--answers", "--json").out)
     demand = next(r for r in rows if r["actor"] == "russia" and r["stance"] == "demand")
@@ -192,12 +198,7 @@ def test_timeline_shows_demands_with_their_answers(cli, tmp_path):
 
 
 def test_status_as_of_and_waiting_times(cli, tmp_path):
-    a = tmp_path / "a.txt"
-    a.write_text("Title: A\nPublished: 2022-01-10\n\nRussia demanded legally binding guarantees that NATO "
-                 "will not expand further east.\n")
-    b = tmp_path / "b.txt"
-    b.write_text("Title: B\nPublished: 2022-01-26\n\nThe United States rejected Russia's demand to halt NATO "
-                 "expansion.\n")
+    a, b = demand_and_rejection(tmp_path, "The United States rejected Russia's demand to halt NATO expansion.")
     assert cli("add", a, b).code == 0
     early = {(c["issue"], c["actor"]): c for c in json.loads(cli("status", "--as-of", "2022-01-15", "--json").out)}
     late = {(c["issue"], c["actor"]): c for c in json.loads(cli("status", "--json").out)}
