@@ -405,6 +405,8 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
             actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, conds)
             if not actors:
                 continue
+            if cue.stance == "no-response" and actor_how == "speaker":
+                continue  # "this is neglect of the norm", the minister said: others' silence, not his
             speaker = ctx.speaking[si].person
             if speaker is None:
                 reps = [m for m in ctx.actors[si] if m in ctx.reporters and m.start < cue.start]
@@ -483,6 +485,7 @@ def _unique_issues(issues: list[Mention]) -> list[Mention]:
 
 
 PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?\w+(?:ed|met|made|done|seen|given|taken|kept|held)\b", re.I)
+POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
                         r"new|latest|such|any)\s+$", re.I)
@@ -527,7 +530,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         own = [a for a in agents if a.start < cue.start and (a.end >= cue.end or (
                a.end <= cue.start and cue.start - a.end <= 25
                and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])
-               and not REPORTING.search(text, a.end, cue.start)))]  # "NATO sources say the demands"
+               and not REPORTING.search(text, a.end, cue.start)  # "NATO sources say the demands"
+               and not POSSESSIVE_WORD.search(text, a.end, cue.start)))]  # "presented to NATO its proposal"
         if not own and POSSESSIVE.search(text, max(s.start, cue.start - 30), cue.start):
             # "Moscow published draft agreements outlining its demands": the subject's
             own = _subject(text, agents, (s.start, cue.start), cue.start)[-1:]

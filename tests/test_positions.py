@@ -169,3 +169,14 @@ def test_group_reaches_only_the_last_few_sentences():
             "The two leaders met in Hiroshima to discuss security guarantees.")
     got, _ = triples(text, source="The White House")
     assert ("russia", "security-guarantees", "consult") not in got
+
+
+def test_possessive_names_the_owner_not_the_recipient():
+    got, _ = triples("Last December, Russia presented to the US and NATO its proposal on security guarantees.")
+    assert ("russia", "security-guarantees", "propose") in got
+    assert not {("us", "security-guarantees", "propose"), ("nato", "security-guarantees", "propose")} & got
+
+
+def test_complaining_of_neglect_is_not_the_speakers_no_response():
+    got, _ = triples("“This is neglect of the indivisibility of security,” Lavrov said.")
+    assert ("russia", "indivisibility-of-security", "no-response") not in got
