@@ -52,7 +52,7 @@ PREPOSITION = re.compile(
     r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
     r"around|including|like|upon|onto|within|across|inside|outside|beyond|through|under|told|tell|tells|warned|urged|asked|convince|convinced|"
     r"deter|pressed|called|invited|helped|help|push|pushing)\s+(?:the\s+|its\s+|his\s+|her\s+|our\s+|their\s+)?"
-    r"(?:[\w’'.-]+\s+){0,2}$",
+    r"(?:(?!whom\b|which\b|whose\b)[\w’'.-]+\s+){0,2}$",
     re.I,
 )
 COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|along with|plus)?\s*(?:the\s+)?$"
@@ -413,7 +413,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                 speaker = reps[-1].id if reps else None
             for a in actors:
                 sp = a.person if (a.person and actor_how not in ("frame", "frame-anaphora", "perspective")) else speaker
-                for im in _unique_issues(issues):
+                for im in _unique_issues(issues, cue):
                     stance = cue.stance
                     if im.rule == "counter":
                         # opposing the counter-position demands the issue; anything else upholds it
@@ -476,15 +476,28 @@ def _skip_poss(text: str, i: int) -> int:
     return i + (m.end() if m else 0)
 
 
-def _unique_issues(issues: list[Mention]) -> list[Mention]:
+def _unique_issues(issues: list[Mention], cue=None) -> list[Mention]:
+    """One mention per issue: a plain cue over a counter or opposite one, unless the
+    counter phrase is what the stance cue is about ("never compromise on the right
+    to choose": the counter-position comes right after the cue)."""
     seen = {}
     for m in issues:
-        if m.id not in seen or (seen[m.id].rule in ("counter", "opposite") and m.rule not in ("counter", "opposite")):
+        if m.id not in seen:
             seen[m.id] = m
+        elif seen[m.id].rule in ("counter", "opposite") and m.rule not in ("counter", "opposite"):
+            if not (cue is not None and _governs(cue, seen[m.id], m)):
+                seen[m.id] = m
     return list(seen.values())
 
 
-PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?\w+(?:ed|met|made|done|seen|given|taken|kept|held)\b", re.I)
+def _governs(cue, first: Mention, other: Mention) -> bool:
+    """``first`` follows the cue closely, before ``other``: the cue's object."""
+    return cue.stance == "demand" and cue.end <= first.start and first.start - cue.end <= 60 \
+        and first.start < other.start
+
+
+PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?(?:\w+ed|met|made|done|seen|given|taken|kept|held|paid|put|set|"
+                           r"shown|known|sent|brought|won|fought)\b", re.I)
 POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"

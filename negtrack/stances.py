@@ -58,7 +58,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("demand", "verb", r"\burg(?:e|es|ed|ing)\b"),
     ("demand", "verb", r"\b(?:wants?|wanted)\s+" + W + r"{0,3}to\b(?!\s+(?:say|thank|talk|speak|be|make|ask|know|see|go|"
                        r"start|begin|mention|point|share|give|take|welcome|announce|read|update|note|add|come|hear|"
-                       r"acknowledge|recognize|express|emphasize|underscore|stress|reiterate|highlight|turn|tell)\b)"),
+                       r"acknowledge|recognize|express|emphasize|underscore|stress|reiterate|highlight|turn|tell|"
+                       r"remind|preview|flag|clarify|describe|outline|walk|touch|answer|follow|pick)\b)"),
     ("demand", "verb", r"\bseek(?:s|ing)?\s+to\s+(?:convince|get|obtain|secure|force)\b"),
     ("demand", "verb", r"\bpress(?:es|ed|ing)?\s+(?:for|\w+\s+to)\b"),
     ("demand", "verb", r"\bagitat(?:e|es|ed|ing)\s+for\b"),

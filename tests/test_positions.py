@@ -160,7 +160,7 @@ def test_counterfactual_denial_asserts():
 
 
 def test_passive_obligation_is_no_ones_demand():
-    got, _ = triples("The standoff, she writes, must be met by strength from the US since Russia is watching.")
+    got, _ = triples("The Ukraine standoff, she writes, must be met by strength from the US since it will echo.")
     assert not any(s == "demand" for _, _, s in got)
 
 
@@ -180,3 +180,21 @@ def test_possessive_names_the_owner_not_the_recipient():
 def test_complaining_of_neglect_is_not_the_speakers_no_response():
     got, _ = triples("“This is neglect of the indivisibility of security,” Lavrov said.")
     assert ("russia", "indivisibility-of-security", "no-response") not in got
+
+
+def test_never_compromising_on_the_counter_position_rejects_the_issue():
+    text = ("But we will never compromise on the right of every sovereign nation to choose its own alliances "
+            "and on the principle that NATO membership is for Ukraine and NATO to decide.")
+    got, _ = triples("MR. SULLIVAN: " + text)
+    assert ("us", "nato-expansion", "reject") in got and ("us", "nato-expansion", "demand") not in got
+
+
+def test_want_to_remind_is_no_demand():
+    got, _ = triples("MR. SULLIVAN: I want to remind everyone that Russian troops moving into Donbas is no new step.")
+    assert not any(s == "demand" for _, _, s in got)
+
+
+def test_party_after_a_relative_pronoun_is_a_subject():
+    got, _ = triples("Ukraine's regions were recognized as republics with whom Russia immediately signed treaties "
+                     "on security guarantees.")
+    assert ("russia", "security-guarantees", "accept") in got
