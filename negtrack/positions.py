@@ -234,7 +234,8 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     for m in THEY.finditer(text, s.start, s.end):
         prev = [a for a in out if a.end <= m.start() and a.how in ("alias", "metonym", "adjective", "actor")]
         if prev:
-            heads = [a for a in prev if not _is_object(text, s.start, a)]
+            heads = [a for a in prev if not _is_object(text, s.start, a)
+                     and SUBJECT_SLOT.search(text[max(s.start, a.start - 30):a.start])]
             if heads:
                 out.append(Agent(heads[-1].party, None, m.start(), m.end(), "they"))
             elif len(re.split(r"[:;]", text[s.start:prev[0].start])[-1].split()) <= 2:
@@ -276,6 +277,8 @@ def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int, c
     before = [a for a in agents if clause[0] <= a.start and a.end <= at]
     for i in range(len(before) - 1, -1, -1):
         a = before[i]
+        if a.how in ("we", "pronoun", "they") and text[a.start:a.end].lower() in POSSESSIVES:
+            continue  # "my point is that they refuse": a possessive is no one's subject
         if _is_object(text, clause[0], a, cue):
             continue
         group = [a]
@@ -498,6 +501,13 @@ def _governs(cue, first: Mention, other: Mention) -> bool:
 
 PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?(?:\w+ed|met|made|done|seen|given|taken|kept|held|paid|put|set|"
                            r"shown|known|sent|brought|won|fought)\b", re.I)
+# what comes before a party that is a subject ("..., Republicans claim"), not a verb's
+# object ("invade Ukraine"): a sentence or clause start, or a conjunction or determiner
+SUBJECT_SLOT = re.compile(r"(?:^|[,;:—(“\"]|\b(?:that|and|but|while|because|as|so|if|when|the|both|all|many|some|most|"
+                          r"since|whether|now|then)\s)\s*$", re.I)
+POSSESSIVES = frozenset(("my", "our", "his", "her", "their", "its"))
+# a third-person subject right before the cue that named no party ("they refuse")
+UNRESOLVED_SUBJECT = re.compile(r"\b(?:they|he|she)\s+(?:[\w’']+\s+){0,3}$", re.I)
 POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
@@ -583,6 +593,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     pas = _passive(text, agents, cue.end, clause[1])
     if pas:
         return pas, "passive", None
+    if UNRESOLVED_SUBJECT.search(text, clause[0], cue.start):
+        return [], "none", None  # "they refuse to entertain it": someone, not the speaker
     # the subject of the sentence when the cue's clause has none ("X said ..., and ...")
     subj = _subject(text, free, (s.start, cue.start), cue.start)
     if subj:

@@ -198,3 +198,15 @@ def test_party_after_a_relative_pronoun_is_a_subject():
     got, _ = triples("Ukraine's regions were recognized as republics with whom Russia immediately signed treaties "
                      "on security guarantees.")
     assert ("russia", "security-guarantees", "accept") in got
+
+
+def test_unresolved_they_is_not_the_speaker():
+    # White House, 2023-05-21 (shortened): "... things that they refuse to entertain, and they just
+    # said revenue is off the table."
+    got, _ = triples("THE PRESIDENT: So my point is that they refuse to entertain new revenue.", DEBT, "2023-05-21")
+    assert ("white-house", "revenue", "reject") not in got
+
+
+def test_they_does_not_reach_a_verbs_object():
+    got, _ = triples("It is going to be a disaster if they invade Ukraine, and they will face severe sanctions.")
+    assert not any(a == "ukraine" for a, _, _ in got)
