@@ -135,18 +135,21 @@ class Agent:
     how: str
 
 
-_FIRST = CueIndex([FIRST_PERSON])
-_THIRD = CueIndex([THIRD_PERSON])
 
 
 GROUP = re.compile(r"\b(?:the\s+two|both(?:\s+the)?|all(?:\s+the)?(?:\s+(?:two|three|four|five))?|the)\s+"
                    r"(?:presidents|leaders|sides|parties|delegations|negotiators)\b|\bwe\s+all\b|\ball\s+of\s+us\b",
                    re.I)
-PAIR_WITH_I = re.compile(r"\s+and\s+I\b|\bI\s+and\s+")
+PAIR_WITH_I = re.compile(r"\band\s+I\b|\bI\s+and\s+")
 THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
 
 
 GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
+
+
+# per sentence, found for all sentences at once (see codebook.CueIndex)
+_PRONOUN_RX = (FIRST_PERSON, THIRD_PERSON, GROUP, THEY, PAIR_WITH_I)
+_PRONOUN_IX = [CueIndex([rx]) for rx in _PRONOUN_RX]
 
 
 def _names_people(m: Mention, book: Codebook) -> bool:
@@ -179,13 +182,13 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             pronouns=None, recent=()) -> list[Agent]:
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
-    ``pronouns``: the sentence's FIRST_PERSON and THIRD_PERSON matches, when
-    found for all sentences at once. ``recent``: the parties named in the last
+    ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
+    third person, group phrases, "they", "X and I"), when found for all
+    sentences at once. ``recent``: the parties named in the last
     few sentences, oldest first (for group phrases).
     """
     if pronouns is None:
-        pronouns = ([(0, m) for m in FIRST_PERSON.finditer(ctx.text, s.start, s.end)],
-                    [(0, m) for m in THIRD_PERSON.finditer(ctx.text, s.start, s.end)])
+        pronouns = tuple([(0, m) for m in rx.finditer(ctx.text, s.start, s.end)] for rx in _PRONOUN_RX)
     text = ctx.text
     out: list[Agent] = []
     named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
@@ -214,13 +217,13 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             if p:
                 out.append(Agent(p, ref.id, m.start(), m.end(), "pronoun"))
     # "the two presidents", "both sides", "the leaders have all agreed": each party in view
-    for m in GROUP.finditer(text, s.start, s.end):
+    for _, m in pronouns[2]:
         for party in _group_parties(m.group(0), recent, sp.party,
                                     [party_of(x, ctx.book) for x in ctx.actors[si]
                                      if x.end <= m.start() and _names_people(x, ctx.book)]):
             out.append(Agent(party, None, m.start(), m.end(), "group"))
     # "he and I ... we": the first person plural is both of them
-    pair = PAIR_WITH_I.search(text, s.start, s.end)
+    pair = pronouns[4][0][1] if pronouns[4] else None
     if pair:
         partner = [a for a in out if a.how not in ("we", "group") and (a.end <= pair.start() + 1 and
                    pair.start() - a.end <= 6 or a.start >= pair.end() - 1 and a.start - pair.end() <= 6)]
@@ -231,7 +234,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
                     out.append(Agent(partner[0].party, partner[0].person, a.start, a.end, "we-pair"))
     # "they": the party named before it in the sentence ("Republicans claim they ..."), the
     # nearest one not in a prepositional phrase ("For Republicans in Congress, ... they")
-    for m in THEY.finditer(text, s.start, s.end):
+    for _, m in pronouns[3]:
         prev = [a for a in out if a.end <= m.start() and a.how in ("alias", "metonym", "adjective", "actor")]
         if prev:
             heads = [a for a in prev if not _is_object(text, s.start, a)
@@ -340,7 +343,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
     all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
-    pronouns = (_FIRST.finditer_spans(text, spans, ctx.tix), _THIRD.finditer_spans(text, spans, ctx.tix))
+    pronouns = [ix.finditer_spans(text, spans, ctx.tix) for ix in _PRONOUN_IX]
 
     for si, s in enumerate(sentences):
         entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
@@ -350,7 +353,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                  "cues": [], "positions": []}
         trace.append(entry)
         agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
-                         (pronouns[0][si], pronouns[1][si]), recent)
+                         [p[si] for p in pronouns], recent)
         recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)])
         recent = [p for ps in recent_by_sent[-GROUP_WINDOW:] for p in ps if p]
         named_here = [m for m in ctx.actors[si] if m.kind == "person"]
