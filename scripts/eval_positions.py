@@ -2,7 +2,9 @@
 """Measure negtrack's position extraction against the development gold.
 
 Usage:
-  eval_positions.py [--shared DIR] [--verbose]      score all gold-dev documents
+  eval_positions.py [--shared DIR] [--verbose] [--save FILE]
+                                                    score all gold-dev documents (--save: keep the
+                                                    predictions, to compare runs)
   eval_positions.py --seed [--shared DIR]           print the seed article's positions
   eval_positions.py --show DOC [--shared DIR]       print one corpus document's positions
 
@@ -89,6 +91,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", action="store_true", help="print the seed article's positions")
     ap.add_argument("--show", metavar="DOC", help="print the positions of one corpus document")
     ap.add_argument("--codebook", default=None, help="codebook for --show (default: the document's folder)")
+    ap.add_argument("--save", metavar="FILE", help="also write the predictions (JSON Lines) to FILE")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not shared.is_dir():
@@ -107,7 +110,10 @@ def main(argv: list[str]) -> int:
             print(f"no such document: {args.show}")
             return 1
         path = hits[0]
-        show(read_article(path, None), codebook_mod.load(args.codebook or path.parent.name))
+        name = args.codebook or path.parent.name
+        if name not in codebook_mod.available():
+            name = None  # a folder that is no codebook's name: the default codebook
+        show(read_article(path, None), codebook_mod.load(name))
         return 0
     gold_dir = shared / "eval" / "gold-dev"
     scorer = shared / "eval" / "score_positions.py"
@@ -122,6 +128,8 @@ def main(argv: list[str]) -> int:
             art = read_article(path, gold.get("published"))
             for r in records(art, codebook_mod.load(gold["codebook"])):
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if args.save:
+        Path(args.save).write_text(Path(pred).read_text(encoding="utf-8"), encoding="utf-8")
     try:
         cmd = [sys.executable, str(scorer), str(gold_dir), pred] + (["--verbose"] if args.verbose else [])
         return subprocess.run(cmd, check=False).returncode
