@@ -59,7 +59,7 @@ COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|alon
                    r"|^\s*,\s*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*,\s*(?:and\s+)?(?:the\s+)?$", re.I)
 AND = re.compile(r"^\s*(?:,\s*)?(?:and|&|as well as)\s+(?:the\s+)?$", re.I)
 AGENT_OF = re.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
-                      r"offensive|campaign|efforts?|push|drive|strategy|initiative|"
+                      r"offensive|campaign|efforts?|push|drive|strategy|initiative|members|majority|"
                       r"negotiators|teams?)\s+(?:from|of)\s+(?:the\s+)?$", re.I)
 PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
@@ -510,7 +510,7 @@ SUBJECT_SLOT = re.compile(r"(?:^|[,;:—(“\"]|\b(?:that|and|but|while|because|
                           r"since|whether|now|then)\s)\s*$", re.I)
 POSSESSIVES = frozenset(("my", "our", "his", "her", "their", "its"))
 # a third-person subject right before the cue that named no party ("they refuse")
-UNRESOLVED_SUBJECT = re.compile(r"\b(?:they|he|she)\s+(?:[\w’']+\s+){0,3}$", re.I)
+UNRESOLVED_SUBJECT = re.compile(r"\b(?:they|he|she)(?:[’']\w+)?\s+(?:[\w’']+\s+){0,3}$", re.I)
 POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
@@ -580,6 +580,11 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     if frame == "modal":
         if subj and all(a.how == "we" for a in subj):
             return subj, "subject", None
+        subj = [a for a in subj if a.how != "it"]  # "it had to be a two-way street": no one's target
+        said = [a for a in free if a.start < clause[0] and a.person
+                and any(m.start == a.start for m in ctx.reporters)] if not speaker_agent else []
+        if said:  # "Blinken said … that it had to be …"
+            return said[-1:], "reporter", subj[0].party if subj else None
         target = subj[0].party if subj else None
         if speaker_agent:
             if target == speaker_agent[0].party:

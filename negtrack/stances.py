@@ -85,7 +85,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("accept", "verb", r"\bagreed\s+to\b(?!\s+(?:meet|talk|continue|keep|hold|sit|engage|designate|negotiate))"),
     ("accept", "verb", r"\bsign(?:s|ed|ing)?\b(?!\s+(?:of|that)\b)"),
     ("accept", "verb", r"\bpass(?:ed|es|ing)\b|\bpassage\b"),
-    ("accept", "verb", r"\bvot(?:e|ed|es)\s+for\b|\bfinal\s+vote\b"),
+    ("accept", "verb", r"\bvot(?:e|ed|es|ing)\s+(?:for|in\s+favou?r\s+of|to\s+(?:pass|approve|adopt|support))\b"
+                       r"|\bfinal\s+vote\b"),
     ("accept", "verb", r"\bendors(?:e|es|ed)\b"),
     ("accept", "verb", r"\b(?:no|not\s+have(?:\s+any)?|do\s+not\s+have)\s+plans\s+to\b"),
     ("accept", "verb", r"\bget\s+things\s+done\b"),
@@ -258,12 +259,16 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
                 continue  # "the Founding Act was signed": history, not a stance
             if re.search(r"\buntil\s+(?:\w+\s+){0,2}$", pre, re.I):
                 continue
-            if re.search(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", pre, re.I):
+            if re.search(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", pre, re.I) \
+                    and not _COMMITTED.search(text, max(start, a - 25), b):
                 stance = "open"
         out.append(CueMatch(stance, cue.frame, a, b, text[a:b], cue.rule, negated))
     return out
 
 
+# A vote to pass, or a set intention to sign, is acceptance already, not openness:
+# "the members who voted to pass this agreement, which I'm going to sign tomorrow"
+_COMMITTED = re.compile(r"\bvoted\s+to\s+\w+$|\b(?:will|going\s+to|’ll|'ll)\s+sign\w*$", re.I)
 _COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 

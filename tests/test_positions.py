@@ -210,3 +210,19 @@ def test_unresolved_they_is_not_the_speaker():
 def test_they_does_not_reach_a_verbs_object():
     got, _ = triples("It is going to be a disaster if they invade Ukraine, and they will face severe sanctions.")
     assert not any(a == "ukraine" for a, _, _ in got)
+
+
+def test_impersonal_it_in_an_obligation_leaves_it_to_the_reporter():
+    text = ("Blinken said Friday that progress could be made in talks with Russian officials, "
+            "but that it had to be a two-way street with Russia de-escalating.")
+    got, _ = triples(text, published="2022-01-09")
+    assert ("us", "ukraine-deescalation", "demand") in got and ("russia", "ukraine-deescalation", "demand") not in got
+
+
+def test_voting_to_pass_and_going_to_sign_are_acceptance():
+    # White House, 2023-06-02: "So, I want to thank the members of Congress who voted to pass this
+    # agreement, which I’m going to sign tomorrow and become the law."
+    text = ("THE PRESIDENT: So, I want to thank the members of Congress who voted to pass this agreement, "
+            "which I’m going to sign tomorrow and become the law.")
+    got, _ = triples(text, DEBT, "2023-06-02")
+    assert {("congress", "budget-agreement", "accept"), ("white-house", "budget-agreement", "accept")} <= got
