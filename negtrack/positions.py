@@ -86,11 +86,13 @@ class Context:
     cues: list = None  # per sentence, its stance cues (stances.find_spans) when already found
 
 
-IF_CLAUSE = re.compile(r"\b(?:if|unless|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,", re.I)
+# clauses of their own up to their comma: conditions, and "until he does, diplomacy is possible"
+SUB_CLAUSE = re.compile(r"\b(?:if|unless|until|once|although|though|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,",
+                        re.I)
 
 
 def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
-    """Clause spans of a sentence; an if/unless clause up to its comma is a clause of its own."""
+    """Clause spans of a sentence; an if/unless/until/although clause up to its comma is a clause of its own."""
     out = []
     a = s.start
     for m in CLAUSE_BREAK.finditer(text, s.start, s.end):
@@ -101,7 +103,7 @@ def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
         out.append((a, s.end))
     res = []
     for a, b in out or [(s.start, s.end)]:
-        for m in IF_CLAUSE.finditer(text, a, b):
+        for m in SUB_CLAUSE.finditer(text, a, b):
             if m.start() > a:
                 res.append((a, m.start()))
             res.append((m.start(), m.end()))
@@ -112,7 +114,7 @@ def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
 
 
 def conditional_spans(text: str, s: Sentence) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in IF_CLAUSE.finditer(text, s.start, s.end)]
+    return [(m.start(), m.end()) for m in SUB_CLAUSE.finditer(text, s.start, s.end)]
 
 
 def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:

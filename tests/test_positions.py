@@ -226,3 +226,10 @@ def test_voting_to_pass_and_going_to_sign_are_acceptance():
             "which I’m going to sign tomorrow and become the law.")
     got, _ = triples(text, DEBT, "2023-06-02")
     assert {("congress", "budget-agreement", "accept"), ("white-house", "budget-agreement", "accept")} <= got
+
+
+def test_party_in_an_until_clause_is_not_the_main_subject():
+    # White House, 2022-02-18: "There’s always — until he does, diplomacy is always a possibility."
+    text = "THE PRESIDENT: Putin has not decided yet. There’s always — until he does, diplomacy is always a possibility."
+    got, _ = triples(text, published="2022-02-18")
+    assert ("us", "security-guarantees", "open") in got and ("russia", "security-guarantees", "open") not in got
