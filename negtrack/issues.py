@@ -16,6 +16,9 @@ Design decisions:
 * ``opposite`` phrases name what the proposition rules out ("invasion");
   they count as cues, with the rule ``opposite`` so that opposing one
   becomes demanding the issue.
+* An object pronoun ("put them there", "pass it") in a sentence that names
+  no issue refers to the one issue the sentence before named, when it named
+  exactly one; a subject "it" ("it comes to", "it's") refers to nothing.
 * ``weak`` cues ("talks", "diplomacy") count only in clauses where no
   regular cue of any issue is found, and never feed anaphora.
 * Overlapping cues keep the longest match, so a cue inside a longer cue of
@@ -38,6 +41,9 @@ ANAPHORA = re.compile(
 )
 # A sentence opening on a bare demonstrative ("This, along with …", "That is …") points back.
 LEAD_ANAPHOR = re.compile(r"[\"“]?(?:This|That|These|Those)(?=,|\s+(?:is|was|are|were|would|will|,))")
+# "them" or a non-initial "it" as an object: refers back to the one issue just named
+OBJECT_PRONOUN = re.compile(r"(?<=\w )(?:them|it)\b(?![’']|\s+(?:is|was|will|would|has|had|does|did|can|could|"
+                            r"may|might|must|should|\w+s)\b)")  # not a subject: "it comes to", "it’s"
 PART = re.compile(r"\b(?:the\s+)?(first|second|third)\s+part\b", re.I)
 NUMBERED = re.compile(r"\b(two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points|areas)\s*:",
                       re.I)
@@ -102,6 +108,7 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
     out: list[list[Mention]] = []
     last: list[str] = []
     parts: dict[str, list[str]] = {}
+    prev_single = False  # the sentence before named issues itself
     for s, found in zip(sentences, by_sentence):
         if any(m.rule != "weak" for m in found):
             found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
@@ -113,6 +120,13 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                 if slug not in slugs:
                     mentions.append(Mention("issue", slug, s.start + lead.start(), s.start + lead.end(),
                                             lead.group(0), "anaphora"))
+        if not mentions and prev_single and len(last) == 1:
+            # "Neither the US nor NATO have missiles in Ukraine. We do not have plans to put
+            # them there": an object pronoun right after one named issue is that issue
+            p = OBJECT_PRONOUN.search(s.text)
+            if p:
+                mentions.append(Mention("issue", last[0], s.start + p.start(), s.start + p.end(), p.group(0),
+                                        "anaphora"))
         if not slugs and _may_refer(s.text):
             for a in ANAPHORA.finditer(s.text):
                 for slug in last:
@@ -125,6 +139,7 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                     for slug in parts[p.group(1).lower()]:
                         mentions.append(Mention("issue", slug, s.start + p.start(), s.start + p.end(), p.group(0),
                                                 "anaphora"))
+        prev_single = bool(slugs)
         if slugs:
             num = NUMBERED.search(s.text)
             if num:

@@ -31,3 +31,18 @@ def test_weak_cues_give_way_to_regular_ones_in_the_same_clause():
     t = "Diplomatic talks on de-escalation continue."
     assert resolved(t)[0] == ["ukraine-deescalation"]
     assert resolved("Diplomatic talks continue.")[0] == ["security-guarantees"]
+
+
+def test_object_pronoun_after_one_named_issue():
+    from negtrack.models import Article
+    from negtrack.pipeline import extract
+
+    # White House, 2022-02-15
+    text = ("THE PRESIDENT: Neither the U.S. nor NATO have missiles in Ukraine. "
+            "We do not — do not have plans to put them there as well.")
+    ext = extract(Article(text=text, published="2022-02-15"), codebook.load("russia-nato-2022"))
+    assert ("us", "strike-weapons", "accept") in {(p.actor, p.issue, p.stance) for p in ext.positions}
+    # a subject "it" ("it comes to", "it’s") refers to nothing
+    ext = extract(Article(text="NATO rejects strike weapons. And it’s on that basis that we are talking.",
+                          published="2022-02-15"), codebook.load("russia-nato-2022"))
+    assert not [m for m in ext.trace[1]["issues"] if m[2] == "anaphora"]
