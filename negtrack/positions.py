@@ -5,9 +5,13 @@ Design decisions:
 * One position per stance cue × issue × actor, inside one sentence. The
   evidence is the whole sentence (its offsets are the article's, so
   ``text[start:end] == evidence`` always); the clause only decides pairing.
-* Clauses are cut at ";", dashes and ", but/while/which/…". The issues of a
-  cue are those named in its clause, else in its sentence, else anaphora
-  resolved by the issues step. An enumeration yields one position per issue.
+* Clauses are cut at ";", dashes and ", but/while/which/…"; an if, unless,
+  until or although clause up to its comma is a clause of its own, and its
+  parties are never the main clause's subject. The issues of a cue are
+  those named in its clause, else in its sentence, else anaphora resolved
+  by the issues step. An enumeration yields one position per issue; a
+  criticism ("… cuts that would hurt veterans") takes only the issue named
+  nearest to it.
 * The actor of a cue, in this order: the cue's frame (the possessor of a
   noun cue, the owner of what an ``eval`` cue judges, the recipient of
   "remained unanswered", the holder of "from NATO's perspective"); the
@@ -16,8 +20,24 @@ Design decisions:
   person) — skipping objects of prepositions and of "told"/"urged";
   coordinated subjects ("the US and NATO") all count; a passive agent
   ("demanded by the Russian leader"); and last whoever speaks the sentence
-  (transcript label, quotation, publisher). Obligations ("Congress must act")
-  are the speaker's demand with the subject as target.
+  (transcript label, quotation, publisher), but not when an unresolved
+  "they"/"he" is the subject ("they refuse to entertain it"). Obligations
+  ("Congress must act") are the speaker's demand with the subject as target;
+  "it had to be …" after "Blinken said" is the reporter's; a passive one
+  ("must be met by strength") is no one's.
+* More subjects: "he"/"she" with no quoted source yet is the last person
+  named; "they" is the party named before it in a subject slot ("Republicans
+  claim they …"), never a verb's object ("invade Ukraine"); "the two
+  presidents", "both sides", "the leaders have all agreed", "we all" stand
+  for the speaker's party and the parties of the people named in the last
+  six sentences (people and political parties, not states named as topics);
+  "he and I … we" is both; "a diplomatic offensive of his administration"
+  and "members of Congress" act as the party behind "of".
+* Noun cues: "its/their demands" belong to the subject; "the demands",
+  "an unacceptable demand" later refer to the last owner, and take its date
+  when they give none ("Those demands include …" made last month). A
+  reporting verb between a party and the noun ("NATO sources say the
+  demands") makes it no owner.
 * Reported speech keeps the chain: the person whose words carry a position is
   its ``speaker`` when the position is another party's ("Lavrov said the US
   response was negative": actor us, speaker lavrov).
