@@ -21,7 +21,13 @@ Design decisions:
 
 * An accept cue under future or modal ("will reach an agreement", "until we
   reach a deal") is not yet acceptance: it becomes open, or nothing after
-  "until".
+  "until"; but "voted to pass" and a set intention to sign ("which I'm going
+  to sign tomorrow") are acceptance.
+* Cues that only look like stances are dropped: "warning about" a danger,
+  being threatened ("we would be threatened"), "opposing demands", "as
+  opposed to", "want to remind"; and an obligation under "would/could"
+  ("Washington would need to devote …") is a hypothetical, unless it is
+  reported speech ("agreed that any agreement would need to be bipartisan").
 
 * Negation within the three words before a cue turns it: "not accept" is
   reject, "did not reject" and "not ruling out" are open, "has not responded"
