@@ -256,6 +256,9 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
                 continue
         if cue.stance == "warn" and cue.frame == "verb" and _BE_BEFORE.search(text, max(start, a - 20), a):
             continue  # "we would be threatened": the subject is the one warned
+        if cue.frame == "modal" and not text[a:b].lower().startswith("must") \
+                and _RELATIVE.search(text, max(start, a - 30), a):
+            continue  # "all the forces it needs to conduct an attack": a relative clause, no demand
         if cue.frame == "modal" and _COUNTERFACTUAL.search(text, max(start, a - 20), a) \
                 and not _BACKSHIFT.search(text, max(start, a - 120), a):
             continue  # "Washington would need to devote ...": a hypothetical, no one's demand
@@ -275,6 +278,10 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
 # A vote to pass, or a set intention to sign, is acceptance already, not openness:
 # "the members who voted to pass this agreement, which I'm going to sign tomorrow"
 _COMMITTED = re.compile(r"\bvoted\s+to\s+\w+$|\b(?:will|going\s+to|’ll|'ll)\s+sign\w*$", re.I)
+# a noun directly followed by a pronoun subject: "the forces it needs to", "the work they have to"
+_RELATIVE = re.compile(r"\b(?!(?:that|and|but|so|because|if|what|when|why|how|as|or|then|now|said|says|say|think|"
+                       r"thinks|believe|believes|know|knows|where|who|which|also|just|still|really)\b)[a-z]+s?\s+"
+                       r"(?:it|they|he|she|you)\s+$")
 _COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 

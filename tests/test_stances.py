@@ -82,3 +82,9 @@ def test_reported_would_need_to_is_still_a_demand():
     # White House, 2023-05-20: "...agreed that any budget agreement would need to be bipartisan."
     assert "demand" in [c.stance for c in find("The President and Speaker agreed that any budget agreement "
                                                  "would need to be bipartisan.")]
+
+
+def test_obligation_in_a_relative_clause_is_no_demand():
+    assert not [c for c in find("Russia has all the forces it needs to conduct a major military action.")
+                if c.stance == "demand"]
+    assert "demand" in [c.stance for c in find("And so it needs to de-escalate now.")]
