@@ -49,7 +49,7 @@ THIRD_PERSON = re.compile(
 )
 REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|noted|notes|added|adds|stressed|stresses|claimed|claims|continued|"
-    r"explained|argued|insisted|emphasized|emphasised|underscored|stated|remarked|warned|announced|"
+    r"explained|argued|argues|insisted|emphasized|emphasised|underscored|stated|remarked|warned|announced|"
     r"wrote|tweeted|according to)\b", re.I
 )
 

@@ -582,7 +582,15 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
                and not POSSESSIVE_WORD.search(text, a.end, cue.start)))]  # "presented to NATO its proposal"
         if not own and POSSESSIVE.search(text, max(s.start, cue.start - 30), cue.start):
             # "Moscow published draft agreements outlining its demands": the subject's
-            own = _subject(text, agents, (s.start, cue.start), cue.start)[-1:]
+            # the clause's first subject, not a verb's object in between ("Russia is demanding
+            # concessions that would weaken NATO, with its calls for …")
+            lo = clause[0]
+            for rep in REPORTING.finditer(text, clause[0], cue.start):
+                lo = rep.end()  # "The US argues that Russia … its calls": after the reporting verb
+            heads = [a for a in agents if lo <= a.start and a.end <= cue.start
+                     and not _is_object(text, clause[0], a) and a.how not in ("we", "they")
+                     and text[a.start:a.end].lower() not in POSSESSIVES]
+            own = heads[:1]
         if own:
             got = _owner(text, own, (clause[0], cue.start), cue.start)
             owners[cue.stance] = got

@@ -233,3 +233,11 @@ def test_party_in_an_until_clause_is_not_the_main_subject():
     text = "THE PRESIDENT: Putin has not decided yet. There’s always — until he does, diplomacy is always a possibility."
     got, _ = triples(text, published="2022-02-18")
     assert ("us", "security-guarantees", "open") in got and ("russia", "security-guarantees", "open") not in got
+
+
+def test_possessive_owner_is_the_clause_subject_after_the_reporting_verb():
+    text = ("The United States argues that Russia is demanding concessions that would weaken NATO in Europe "
+            "with its calls for the withdrawal of troops from former Warsaw Pact countries.")
+    got, _ = triples(text, published="2022-01-10")
+    assert ("russia", "1997-configuration", "demand") in got
+    assert not {("nato", "1997-configuration", "demand"), ("us", "1997-configuration", "demand")} & got
