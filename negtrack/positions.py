@@ -85,6 +85,13 @@ PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
 QUESTION_END = re.compile(r"\?[\"”’')\]]*\s*$")
 RESPONSE_NOUN = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)\b", re.I)
+# Where a response noun may be looked for: RESPONSE_NOUN without its closing
+# \b, so it also finds the nouns a span's end cuts off ("part" of "partner").
+# A sentence's agents can own a response only if one starts between the
+# sentence's start and 20 characters past its end (``_skip_poss`` looks that
+# far on from a party at the very end).
+_RESPONSE_LEAD = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)", re.I)
+_RESPONSE_REACH = 20
 
 
 @dataclass
@@ -365,7 +372,19 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
     all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
-    pronouns = [ix.finditer_spans(text, spans, ctx.tix) for ix in _PRONOUN_IX]
+    # A sentence's agents matter only where it can yield a position (a cue, or a
+    # counter-position), dates a statement, or names who owns "the response";
+    # the rest (most sentences) skip the pronoun matching and agent building.
+    stmts = [_statement_date(ctx, s, tx_starts) for s in sentences]
+    questions = [bool(ctx.speaking[si].question or QUESTION_END.search(s.text)) for si, s in enumerate(sentences)]
+    responses = [m.start() for m in _RESPONSE_LEAD.finditer(text)]
+    need = [bool(stmts[si]) or not questions[si] and (
+                any(not _masked(ctx.masked, c.start) for c in all_cues[si])
+                or any(m.rule == "counter" for m in ctx.issues[si])
+                or bisect_right(responses, s.end + _RESPONSE_REACH) > bisect_left(responses, s.start))
+            for si, s in enumerate(sentences)]
+    wanted = [sp for sp, n in zip(spans, need) if n]
+    pronouns = [iter(ix.finditer_spans(text, wanted, ctx.tix)) for ix in _PRONOUN_IX]
 
     for si, s in enumerate(sentences):
         entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
@@ -374,8 +393,11 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
                  "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                  "cues": [], "positions": []}
         trace.append(entry)
-        agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
-                         [p[si] for p in pronouns], recent)
+        if need[si]:
+            agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
+                             [next(p) for p in pronouns], recent)
+        else:
+            agents = []
         recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)])
         recent = [p for ps in recent_by_sent[-GROUP_WINDOW:] for p in ps if p]
         named_here = [m for m in ctx.actors[si] if m.kind == "person"]
@@ -383,12 +405,12 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
             last_named = named_here[-1]
         persons = [m for m in ctx.actors[si] if m.kind == "person" and m in ctx.reporters]
         # statement dates: "Lavrov said on Monday"
-        stmt = _statement_date(ctx, s, tx_starts)
+        stmt = stmts[si]
         if stmt:
             for a in agents:
                 if a.person and a.how != "we":
                     statement_date[a.person] = stmt
-        if ctx.speaking[si].question or QUESTION_END.search(s.text):
+        if questions[si]:
             entry["skipped"] = "question"
             if persons:
                 last_person = persons[-1]
