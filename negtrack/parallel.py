@@ -18,7 +18,10 @@ Design decisions:
   writes) and looks the article's hash up. A duplicate inside the batch is
   still extracted twice, then stored once (the writer reports it unchanged).
 * **fork where the platform has it** (no re-import of negtrack per worker,
-  the codebook is inherited, not pickled); spawn elsewhere.
+  the codebook is inherited, not pickled); spawn elsewhere. Before forking
+  the parent warms the engine (``pipeline.warm``: imports, the codebook's
+  compiled patterns, the regexes compiled on first use), so no worker
+  repeats that fixed cost.
 """
 
 from __future__ import annotations
@@ -111,6 +114,10 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                 yield path
 
     ctx = _context()
+    if ctx.get_start_method() == "fork":
+        from negtrack import pipeline
+
+        pipeline.warm(book)  # forked workers inherit the compiled patterns and imports
     with ctx.Pool(jobs, initializer=_init, initargs=(book, overrides, max_bytes, db_file(db))) as pool:
         pending: deque = deque()
         it = tasks()

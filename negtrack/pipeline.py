@@ -25,6 +25,10 @@ Design decisions:
   ``negtrack add`` never needs it.
 * The trace holds, per sentence, who speaks, what was matched and which rule
   produced each position: what ``negtrack explain`` shows.
+* ``warm`` runs the engine once over a short built-in text, so the lazy work
+  (the codebook's patterns, the tagger's import, the regexes compiled on
+  first use) is done before ``negtrack add --jobs`` forks its workers, which
+  inherit it instead of each doing it again.
 """
 
 from __future__ import annotations
@@ -184,3 +188,21 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     ext = _Extraction(published=published, sentences=sents, dates=None, positions=found, trace=trace)
     ext._dating = (text, published, sents)
     return ext
+
+
+# Quotation, transcript label, dates, a question, reported speech and the common
+# cue kinds: enough for one run to reach the engine's lazily compiled patterns.
+_WARM_TEXT = (
+    "MOSCOW, Jan. 10, 2022 — Russia's foreign minister said on Monday that Moscow demanded guarantees "
+    "and rejected NATO's proposal. \"We will not accept it,\" he said, adding that talks could resume "
+    "next week if the United States responded by Feb. 1.\n\n"
+    "Q: Did the two presidents agree to meet in March?\n\n"
+    "MS. PSAKI: Our position is clear; we have proposed talks, but they refuse to engage, "
+    "and the response remained unanswered last month.\n"
+)
+
+
+def warm(codebook: Codebook) -> None:
+    """Do extraction's one-time work for ``codebook`` now (see the module notes)."""
+    ext = extract(Article(text=_WARM_TEXT, published="2022-01-10", source="Reuters", title="Talks"), codebook)
+    ext.dates  # noqa: B018 - the whole-text tagging path too
