@@ -28,6 +28,7 @@ Design decisions:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold
@@ -99,17 +100,20 @@ def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mentio
     return out
 
 
-def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention]]) -> list[list[Mention]]:
+def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention]],
+            low: str | None = None) -> list[list[Mention]]:
     """Per sentence, its issue mentions plus anaphora resolved to earlier issues.
 
     A resolved anaphor becomes one Mention per issue it stands for, spanning the
-    anaphoric phrase, with rule ``anaphora``.
+    anaphoric phrase, with rule ``anaphora``. ``low``: the text folded
+    (``codebook.fold``, as ``TextIndex.low``) when the caller has it.
     """
     out: list[list[Mention]] = []
     last: list[str] = []
     parts: dict[str, list[str]] = {}
     prev_single = False  # the sentence before named issues itself
-    for s, found in zip(sentences, by_sentence):
+    referring = _referring(low, sentences) if low is not None else None
+    for si, (s, found) in enumerate(zip(sentences, by_sentence)):
         if any(m.rule != "weak" for m in found):
             found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
         mentions = list(found)
@@ -127,13 +131,13 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
             if p:
                 mentions.append(Mention("issue", last[0], s.start + p.start(), s.start + p.end(), p.group(0),
                                         "anaphora"))
-        if not slugs and _may_refer(s.text):
+        if not slugs and (referring[si] if referring is not None else _may_refer(s.text)):
             for a in ANAPHORA.finditer(s.text):
                 for slug in last:
                     mentions.append(Mention("issue", slug, s.start + a.start(), s.start + a.end(), a.group(0),
                                             "anaphora"))
                 break
-            if not mentions and _may_refer(s.text):
+            if not mentions:
                 p = PART.search(s.text)
                 if p and p.group(1).lower() in parts:
                     for slug in parts[p.group(1).lower()]:
@@ -177,6 +181,25 @@ _REFERRING = ("issue", "concern", "demand", "proposal", "question", "point", "to
 def _may_refer(sentence: str) -> bool:
     low = fold(sentence)
     return any(w in low for w in _REFERRING)
+
+
+def _referring(low: str, sentences: list[Sentence]) -> list[bool]:
+    """Per sentence, ``_may_refer(sentence.text)``, from one scan of the folded text.
+
+    The words are ASCII, and folding a sentence alone or within the text gives
+    the same ASCII letters, so a word found in the text inside a sentence's
+    span is one ``_may_refer`` finds in the sentence.
+    """
+    starts = [s.start for s in sentences]
+    hit = [False] * len(sentences)
+    for w in _REFERRING:
+        i = low.find(w)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i + len(w) <= sentences[k].end:
+                hit[k] = True
+            i = low.find(w, i + 1)
+    return hit
 
 
 def _unique(items) -> list[str]:

@@ -174,7 +174,7 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
     actor_mentions = _unmasked(actors.find(text, codebook, tix), masked)
     issue_mentions = _unmasked(issues.find(text, codebook, tix), masked)
     by_sent_actors = _bucket(sents, actor_mentions)
-    by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions))
+    by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions), tix.low)
     voice = actors.voice(article.source, article.title, codebook)
     speaking, qinfo = actors.attribute(text, sents, actor_mentions, quote_spans, codebook, voice)
     cues = stances.find_spans(text, [(s.start, s.end) for s in sents], codebook, tix)

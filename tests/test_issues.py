@@ -46,3 +46,13 @@ def test_object_pronoun_after_one_named_issue():
     ext = extract(Article(text="NATO rejects strike weapons. And it’s on that basis that we are talking.",
                           published="2022-02-15"), codebook.load("russia-nato-2022"))
     assert not [m for m in ext.trace[1]["issues"] if m[2] == "anaphora"]
+
+
+def test_referring_words_found_in_the_folded_text_match_each_sentence():
+    from negtrack.codebook import fold
+
+    for t in ("The ISSUE remains. İstanbul PART of it? ſuch Concerns. Nothing here.\n\nA proposaL; the Kmatter.",
+              "ΣΑΣ issue Σ. Part-time ı demand… “question” topics",
+              "no referring words at all"):
+        ss = sentences.split(t)
+        assert issues._referring(fold(t), ss) == [issues._may_refer(s.text) for s in ss]
