@@ -24,7 +24,7 @@ class Explanation:
 def explain(article: Article, book) -> Explanation:
     from negtrack import pipeline
 
-    return Explanation(article, pipeline.extract(article, book))
+    return Explanation(article, pipeline.extract(article, book, trace=True))
 
 
 def as_json(report: Explanation) -> dict:

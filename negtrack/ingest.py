@@ -50,7 +50,7 @@ def add_article(db, article: Article, book, result: AddResult) -> None:
     if existing is not None:
         result.unchanged.append(existing)
         return
-    extraction = pipeline.extract(article, book)
+    extraction = pipeline.extract(article, book, trace=False)
     article_id, created = store.save_article(db, article, extraction, book)
     record_saved(result, article, extraction, article_id, created)
 
@@ -130,7 +130,7 @@ def reprocess(db, book_for: Callable[[str | None], object], article_ids: list[in
             progress(path or str(aid))
         article = Article(text=text, path=path, title=title, source=source, url=url, author=author,
                           published=published, published_rule=rule, format=fmt or "text", encoding=enc)
-        extraction = pipeline.extract(article, book)
+        extraction = pipeline.extract(article, book, trace=False)
         removed, added = store.replace_auto_positions(db, aid, h, extraction.positions, book)
         result.articles += 1
         result.removed += removed

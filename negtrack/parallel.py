@@ -79,7 +79,7 @@ def extract_task(task):
         if _known(a.content_hash):
             out.append((a, True, None, None))
             continue
-        ex = pipeline.extract(a, book)
+        ex = pipeline.extract(a, book, trace=False)
         out.append((a, False, ex.published, ex.positions))
     return ("ok", path, out)
 
@@ -151,7 +151,7 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                     # Gone since the worker looked (never in practice): extract here.
                     from negtrack import pipeline
 
-                    ex = pipeline.extract(article, book)
+                    ex = pipeline.extract(article, book, trace=False)
                     published, positions = ex.published, ex.positions
                 extraction = Extraction(published=published, positions=positions)
                 article_id, created = store.save_article(db, article, extraction, book)
@@ -201,7 +201,7 @@ def extract_record(article, book) -> dict:
     """The output line for one article: what ``add --from-positions`` stores."""
     from negtrack import pipeline, store
 
-    ex = pipeline.extract(article, book)
+    ex = pipeline.extract(article, book, trace=False)
     h = article.content_hash
     positions = []
     seen = set()

@@ -24,7 +24,10 @@ Design decisions:
   ``explain`` shows) is the whole text's, tagged on first access;
   ``negtrack add`` never needs it.
 * The trace holds, per sentence, who speaks, what was matched and which rule
-  produced each position: what ``negtrack explain`` shows.
+  produced each position: what ``negtrack explain`` shows. It is built only
+  when asked for (``trace=True``, the default, which ``explain`` relies on);
+  ``negtrack add``, ``extract`` and ``reprocess`` store positions alone and
+  pass ``trace=False``.
 * ``warm`` runs the engine once over a short built-in text, so the lazy work
   (the codebook's patterns, the tagger's import, the regexes compiled on
   first use) is done before ``negtrack add --jobs`` forks its workers, which
@@ -162,8 +165,11 @@ class _Extraction(Extraction):
         self._all_dates = value
 
 
-def extract(article: Article, codebook: Codebook) -> Extraction:
-    """Sentences, dates, positions and a per-sentence trace for one article."""
+def extract(article: Article, codebook: Codebook, trace: bool = True) -> Extraction:
+    """Sentences, dates, positions and a per-sentence trace for one article.
+
+    ``trace=False`` leaves ``Extraction.trace`` empty: what storing needs, cheaper.
+    """
     text = article.text or ""
     published = article.published
     paras = sentences.paragraphs(text)
@@ -184,8 +190,8 @@ def extract(article: Article, codebook: Codebook) -> Extraction:
         speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver, masked=masked,
         reporters=set(actors.reporters(text, actor_mentions)), tix=tix, cues=cues,
     )
-    found, trace = positions.extract(ctx, sents)
-    ext = _Extraction(published=published, sentences=sents, dates=None, positions=found, trace=trace)
+    found, steps = positions.extract(ctx, sents, trace=trace)
+    ext = _Extraction(published=published, sentences=sents, dates=None, positions=found, trace=steps)
     ext._dating = (text, published, sents)
     return ext
 

@@ -92,6 +92,9 @@ RESPONSE_NOUN = re.compile(r"\b(?:response|responses|reply|replies|answer|answer
 # far on from a party at the very end).
 _RESPONSE_LEAD = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)", re.I)
 _RESPONSE_REACH = 20
+# tried only where its first word occurs (``codebook.CueIndex``): the same matches, at a
+# fraction of a case-insensitive scan of the whole text
+_RESPONSE_LEAD_IX = CueIndex([_RESPONSE_LEAD])
 
 
 @dataclass
@@ -355,15 +358,16 @@ def _passive(text: str, agents: list[Agent], at_end: int, clause_end: int) -> li
     return []
 
 
-def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], list[dict]]:
-    """Positions of one article and a per-sentence trace of what fired."""
+def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tuple[list[Position], list[dict]]:
+    """Positions of one article and a per-sentence trace of what fired (``[]`` unless ``trace``)."""
+    tracing = trace
     text = ctx.text
     book = ctx.book
     positions: list[Position] = []
     trace: list[dict] = []
+    entry: dict = {}  # the sentence's trace entry; a scratch dict when not tracing
     last_person: Mention | None = None
     last_named: Mention | None = None  # the last person named at all, when no one has been quoted yet
-    recent: list[str] = []  # parties named in the last GROUP_WINDOW sentences
     recent_by_sent: list[list[str]] = []
     response_owner: list[Agent] = []
     owners: dict[str, list[Agent]] = {}
@@ -377,7 +381,7 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     # the rest (most sentences) skip the pronoun matching and agent building.
     stmts = [_statement_date(ctx, s, tx_starts) for s in sentences]
     questions = [bool(ctx.speaking[si].question or QUESTION_END.search(s.text)) for si, s in enumerate(sentences)]
-    responses = [m.start() for m in _RESPONSE_LEAD.finditer(text)]
+    responses = [m.start() for _, m in _RESPONSE_LEAD_IX.finditer(text, ctx.tix)]
     need = [bool(stmts[si]) or not questions[si] and (
                 any(not _masked(ctx.masked, c.start) for c in all_cues[si])
                 or any(m.rule == "counter" for m in ctx.issues[si])
@@ -387,19 +391,23 @@ def extract(ctx: Context, sentences: list[Sentence]) -> tuple[list[Position], li
     pronouns = [iter(ix.finditer_spans(text, wanted, ctx.tix)) for ix in _PRONOUN_IX]
 
     for si, s in enumerate(sentences):
-        entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
-                 "speaker_rule": ctx.speaking[si].rule,
-                 "actors": [(m.id, m.text) for m in ctx.actors[si]],
-                 "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
-                 "cues": [], "positions": []}
-        trace.append(entry)
+        if tracing:
+            entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
+                     "speaker_rule": ctx.speaking[si].rule,
+                     "actors": [(m.id, m.text) for m in ctx.actors[si]],
+                     "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
+                     "cues": [], "positions": []}
+            trace.append(entry)
+        else:
+            entry = {"cues": [], "positions": []}
+        recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)]
+                              if ctx.actors[si] else [])
         if need[si]:
+            recent = [p for ps in recent_by_sent[-GROUP_WINDOW - 1:-1] for p in ps if p]
             agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
                              [next(p) for p in pronouns], recent)
         else:
             agents = []
-        recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)])
-        recent = [p for ps in recent_by_sent[-GROUP_WINDOW:] for p in ps if p]
         named_here = [m for m in ctx.actors[si] if m.kind == "person"]
         if named_here:
             last_named = named_here[-1]
