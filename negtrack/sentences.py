@@ -29,8 +29,13 @@ import re
 
 from negtrack.models import Sentence
 
-# Blank lines, or the scraper's " , " join (padding spaces, comma, space).
-_PARA_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+|(?<=[.!?\"”])[ \t]*,[ \t]+(?=[\"“(]?[A-Z])")
+# Blank lines, or the scraper's " , " join (padding spaces, comma, space). The
+# join after a sentence's end, "(?<=[.!?\"”])[ \t]*,[ \t]+", is written as its two
+# cases with the look-behind after the first character, so that every branch
+# opens with a character set and re scans for those characters alone.
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+"
+                         r"|[ \t](?<=[.!?\"”][ \t])[ \t]*,[ \t]+(?=[\"“(]?[A-Z])"
+                         r"|,(?<=[.!?\"”],)[ \t]+(?=[\"“(]?[A-Z])")
 
 _LABEL = re.compile(
     r"(?:Q(?=[ \t\u00a0]{2,}|[ \t\u00a0]*[:—–-][ \t\u00a0]|[ \t\u00a0]+[A-Z“\"(—])"
@@ -59,6 +64,7 @@ _OPENERS = frozenset(
 )
 _NUMBER_NEXT = re.compile(r"\s+\d")  # "No. 5", but "I said no. And ..."
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}$")
+_NEXT_WORD = re.compile(r"\s+[\"“‘'(]*([A-Za-z]+)")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -98,7 +104,7 @@ def _is_boundary(text: str, m: re.Match, limit: int) -> bool:
     if len(bare) == 1 and bare.isalpha() and text[j].isupper():
         return False  # an initial: "J. Biden"
     if _ACRONYM.search(word):
-        nxt = re.match(r"\s+[\"“‘'(]*([A-Za-z]+)", text[m.end():limit])
+        nxt = _NEXT_WORD.match(text, m.end(), limit)
         return bool(nxt and nxt.group(1).lower() in _OPENERS)
     return True
 

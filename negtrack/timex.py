@@ -401,17 +401,21 @@ def _precision(value):
 class _Ctx:
     """Per-call state: text, anchor, sentences, tense cache, document memory."""
 
-    __slots__ = ("text", "dct", "sents", "starts", "cues", "last_quarter")
+    __slots__ = ("text", "dct", "given", "sents", "starts", "cues", "last_quarter")
 
     def __init__(self, text, dct, sentences):
         self.text = text
         self.dct = dct
-        self.sents = sentences
-        self.starts = [s for s, _ in sentences]
+        self.given = sentences  # the caller's sentence spans, or None: split on first use
+        self.sents = None  # only tense needs sentences, and most texts have few dates
+        self.starts = None
         self.cues = {}
         self.last_quarter = None  # (year, q) of the last quarter mentioned
 
     def sentence_of(self, pos):
+        if self.sents is None:
+            self.sents = _sentence_spans(self.text, self.given)
+            self.starts = [s for s, _ in self.sents]
         i = bisect.bisect_right(self.starts, pos) - 1
         if i < 0:
             return 0, min(len(self.text), 400), -1
@@ -1232,14 +1236,27 @@ def _windows(text):
 # ---------------------------------------------------------------------------
 
 
+def _sentence_spans(text, sentences):
+    """``sentences`` as sorted (start, end) pairs, else the text's own split."""
+    if sentences:
+        try:
+            return sorted((int(s), int(e)) for s, e in sentences)
+        except (TypeError, ValueError):
+            pass
+    return _split_sentences(text)
+
+
+# do not split after common abbreviations ("Jan. 27", "Mr. Smith")
+_ABBREV_END = re.compile(r"\b(?:[A-Z][a-z]{0,3}|[A-Z]|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Inc|Corp|Co|Ltd|No|vs|U\.S|a\.m|p\.m)\.$")
+
+
 def _split_sentences(text):
     """Rough sentence offsets: enough for tense detection."""
     out = []
     start = 0
     for m in _SENT_SPLIT.finditer(text):
         prev = text[max(0, m.start() - 6):m.start()]
-        # do not split after common abbreviations ("Jan. 27", "Mr. Smith")
-        if re.search(r"\b(?:[A-Z][a-z]{0,3}|[A-Z]|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Inc|Corp|Co|Ltd|No|vs|U\.S|a\.m|p\.m)\.$", prev):
+        if _ABBREV_END.search(prev):
             continue
         out.append((start, m.start()))
         start = m.end()
@@ -1264,14 +1281,7 @@ def tag(text: str, published: str | None, sentences: list[tuple[int, int]] | Non
 
 def _tag(text, published, sentences):
     dct = _parse_published(published)
-    if sentences:
-        try:
-            sents = sorted((int(s), int(e)) for s, e in sentences)
-        except (TypeError, ValueError):
-            sents = _split_sentences(text)
-    else:
-        sents = _split_sentences(text)
-    ctx = _Ctx(text, dct, sents)
+    ctx = _Ctx(text, dct, sentences)
 
     cands = []
     n = len(text)
