@@ -118,8 +118,8 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
             found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
         mentions = list(found)
         slugs = _unique(m.id for m in found if m.rule in ("cue", "counter", "opposite"))
-        lead = LEAD_ANAPHOR.match(s.text)
-        if lead and last:
+        lead = LEAD_ANAPHOR.match(s.text) if last else None
+        if lead:
             for slug in last:
                 if slug not in slugs:
                     mentions.append(Mention("issue", slug, s.start + lead.start(), s.start + lead.end(),
