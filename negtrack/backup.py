@@ -70,7 +70,7 @@ def backup(source: Path, dest: Path, *, force: bool = False) -> dict:
         raise UsageError(f"{dest}: is a directory")
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     try:
-        src = sqlite3.connect(str(source), timeout=dbmod.BUSY_TIMEOUT_S)
+        src = sqlite3.connect(str(source), timeout=dbmod.busy_timeout())
         try:
             out = sqlite3.connect(str(tmp))
             try:

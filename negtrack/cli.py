@@ -139,6 +139,11 @@ def _store_error_message(e: Exception) -> str | None:
         return "the disk is full; nothing from the failed step was stored"
     if isinstance(e, sqlite3.OperationalError) and ("readonly" in text or "read-only" in text):
         return "the store is read-only"
+    if isinstance(e, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        from negtrack.db import busy_timeout
+
+        return (f"the store stayed busy for {busy_timeout():g} s (another process is writing); "
+                "nothing from this step was stored, try again")
     if isinstance(e, sqlite3.DatabaseError):
         return f"store error: {text}"
     return None

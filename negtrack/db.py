@@ -29,6 +29,14 @@ from pathlib import Path
 from negtrack.errors import StoreError
 
 BUSY_TIMEOUT_S = 30.0
+
+
+def busy_timeout() -> float:
+    """How long a command waits for another process's write lock: $NEGTRACK_BUSY_TIMEOUT or 30 s."""
+    try:
+        return max(0.0, float(os.environ.get("NEGTRACK_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -66,7 +74,7 @@ def _wal(conn) -> None:
     import random
     import time
 
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    deadline = time.monotonic() + busy_timeout()
     while True:
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -119,8 +127,9 @@ def connect(path: Path, *, create: bool = True):
         except OSError as e:
             raise StoreError(f"{path.parent}: cannot create the store's folder: {e.strerror}") from None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        wait = busy_timeout()
+        conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         _wal(conn)
         # NORMAL is safe against a crashed or killed process under WAL; it only

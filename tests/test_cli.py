@@ -258,3 +258,16 @@ def test_undated_article_warns_once_and_invents_no_date(cli):
     assert data["published"] is None
     monday = next(d for d in data["dates"] if d["text"].endswith("Monday"))
     assert monday["precision"] == "unknown" and "X" in monday["value"]
+
+
+def test_a_store_held_too_long_is_one_clear_line(cli, env):
+    import sqlite3 as sq
+
+    assert cli("add", RN).code == 0
+    holder = sq.connect(env["NEGTRACK_DB"], isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        r = cli("--db", env["NEGTRACK_DB"], "changes", extra_env={"NEGTRACK_BUSY_TIMEOUT": "1"})
+    finally:
+        holder.execute("ROLLBACK")
+    assert r.code == ExitCode.STORE and r.err.count("\n") == 1 and "busy" in r.err, r.err
