@@ -16,6 +16,12 @@ Design decisions:
   here so a broken pattern fails at load time, not mid-extraction.
 * ``version`` is hashed from the file's bytes when not given, so each stored
   position can record exactly which codebook text produced it.
+* Where a pattern can start (``lead_keys``, a parse of the pattern) is cached
+  between runs in ``$XDG_CACHE_HOME/negtrack/`` (else ``~/.cache/negtrack/``),
+  per pattern text and flags, in a file named for negtrack's and Python's
+  versions and this module's size and mtime; written atomically, ignored
+  whole when unreadable or malformed. It saves every process parsing a few
+  hundred patterns; the keys are the same either way.
 
 File layout (see ``negtrack codebook new`` for a commented template)::
 
@@ -621,12 +627,105 @@ class TextIndex:
         return out
 
 
+_KINDS = ("word", "short", "sub")
+_lead_memo: dict[str, list[tuple[str, str]] | None] | None = None
+_lead_dirty = False
+
+
+def _lead_cache_file() -> str | None:
+    """Where ``lead_keys`` answers are cached: keyed by negtrack's and Python's
+    versions and this file's size and mtime, so changed analysis code (even
+    without a version bump) or a re parser that reads patterns differently
+    never gets stale keys."""
+    import sys
+    import zlib
+
+    from negtrack import __version__
+
+    try:
+        st = os.stat(__file__)
+    except OSError:
+        return None
+    parts = [__version__, sys.version, f"{st.st_size}:{st.st_mtime_ns}"]
+    key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "negtrack", f"lead-keys-{key:08x}.json")
+
+
+def _load_lead_memo() -> dict:
+    global _lead_memo
+    if _lead_memo is None:
+        _lead_memo = {}
+        path = _lead_cache_file()
+        try:
+            import json
+
+            with open(path, encoding="utf-8") as f:
+                got = json.load(f)
+            memo = {}
+            for k, v in got.items():  # anything malformed: the whole file is ignored
+                if v is not None:
+                    v = [(kind, key) for kind, key in v]
+                    if not all(kind in _KINDS and isinstance(key, str) and key for kind, key in v):
+                        raise ValueError(k)
+                memo[k] = v
+            _lead_memo = memo
+        except Exception:
+            pass
+    return _lead_memo
+
+
+def _save_lead_memo() -> None:
+    """Write the cache atomically (a temp file renamed over it); failures are ignored."""
+    global _lead_dirty
+    _lead_dirty = False
+    path = _lead_cache_file()
+    if path is None:
+        return
+    try:
+        import json
+        import tempfile
+
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".lead-keys-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(_lead_memo, f)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:
+        pass
+
+
+def cached_lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
+    """``lead_keys(pattern)``, answered from the user's cache when it holds it.
+
+    Parsing a few hundred patterns costs every process ~17 ms; their keys
+    depend only on the pattern's text and flags (and the code above), so
+    they are kept between runs in ``$XDG_CACHE_HOME/negtrack/``.
+    """
+    global _lead_dirty
+    if not isinstance(pattern.pattern, str):
+        return lead_keys(pattern)
+    memo = _load_lead_memo()
+    k = f"{pattern.flags}:{pattern.pattern}"
+    if k in memo:
+        return memo[k]
+    got = memo[k] = lead_keys(pattern)
+    _lead_dirty = True
+    return got
+
+
 class CueIndex:
     """Patterns indexed by the words they can start with; see ``lead_keys``."""
 
     def __init__(self, patterns: list[re.Pattern]):
         self.patterns = list(patterns)
-        self.keys = [lead_keys(p) for p in self.patterns]
+        self.keys = [cached_lead_keys(p) for p in self.patterns]
+        if _lead_dirty:
+            _save_lead_memo()
 
     def _positions(self, i: int, tix: TextIndex) -> list[int]:
         got: list[int] = []

@@ -110,3 +110,20 @@ def test_opposite_phrases_load_and_are_checked():
     assert book.issues["a"].opposite == ["invasion"]
     with pytest.raises(CodebookError, match=r"t.toml:\d+: broken pattern"):
         codebook.parse(BASE.replace('weak = ["talks"]', 'opposite = ["re:(unclosed"]').encode(), "t.toml")
+
+
+def test_lead_keys_cache_is_honest_and_ignored_when_broken(tmp_path, monkeypatch):
+    import re
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(codebook, "_lead_memo", None)
+    pats = [re.compile(r"\bdemand(?:s|ed)?\b", re.I), re.compile(r"(?:\w+\s+)?talks", re.I)]
+    idx = codebook.CueIndex(pats)
+    assert idx.keys == [codebook.lead_keys(p) for p in pats]
+    path = codebook._lead_cache_file()
+    monkeypatch.setattr(codebook, "_lead_memo", None)
+    assert codebook.CueIndex(pats).keys == idx.keys  # read back from the file
+    with open(path, "w") as f:
+        f.write('{"34:\\\\bdemand(?:s|ed)?\\\\b": [["bogus", ""]]}')
+    monkeypatch.setattr(codebook, "_lead_memo", None)
+    assert codebook.CueIndex(pats).keys == idx.keys  # malformed: ignored, recomputed
