@@ -263,6 +263,12 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = Path(args.shared) / "corpus"
     print(f"negtrack bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, runs={args.runs}")
+    # `pip install .` leaves negtrack compiled to bytecode, as sqlite-utils (the floor's
+    # only import) already is; an editable checkout under PYTHONDONTWRITEBYTECODE would
+    # otherwise compile every negtrack module from source on every run.
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "negtrack"), quiet=1)
     import contextlib
 
     if args.keep:
