@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, non_overlapping
 from negtrack.models import Mention, Sentence
 
 # Nouns that make "<adjective> X" a party acting: "Russian officials".
@@ -125,13 +125,7 @@ def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mentio
         else:
             found.append(Mention(kind, ident, m.start(), m.end(), m.group(0), rule))
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
-    out: list[Mention] = []
-    last_end = -1
-    for x in found:
-        if x.start >= last_end:
-            out.append(x)
-            last_end = x.end
-    return out
+    return non_overlapping(found)
 
 
 def party_of(m: Mention, book: Codebook) -> str | None:

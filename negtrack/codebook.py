@@ -583,6 +583,17 @@ def lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
     return sorted(keys)
 
 
+def non_overlapping(found: list) -> list:
+    """Keep the first of overlapping matches (``found`` sorted by start, best first at a start)."""
+    out = []
+    last_end = -1
+    for x in found:
+        if x.start >= last_end:
+            out.append(x)
+            last_end = x.end
+    return out
+
+
 class TextIndex:
     """Where each word of a text starts, by its first four (folded) letters."""
 

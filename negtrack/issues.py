@@ -31,7 +31,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold
+from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold, non_overlapping
 from negtrack.models import Mention, Sentence
 
 ANAPHORA = re.compile(
@@ -91,13 +91,7 @@ def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mentio
             _, slug, rule = lex.patterns[i]
             found.append(Mention("issue", slug, m.start(), m.end(), m.group(0), rule))
     found.sort(key=lambda x: (x.start, -(x.end - x.start), x.rule == "weak"))
-    out: list[Mention] = []
-    last_end = -1
-    for x in found:
-        if x.start >= last_end:
-            out.append(x)
-            last_end = x.end
-    return out
+    return non_overlapping(found)
 
 
 def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention]],
