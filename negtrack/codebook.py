@@ -90,6 +90,7 @@ from negtrack.errors import CodebookError
 from negtrack.models import STANCES
 
 DEFAULT_CODEBOOK = "russia-nato-2022"
+_ENTRY = {"issues": "issue", "actors": "actor", "people": "person"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -263,6 +264,22 @@ def parse(data: bytes, path: str) -> Codebook:
             except re.error as e:
                 fail(_line_of_text(raw, cue) or line_hint, f"broken pattern {cue!r}: {e}")
 
+    def entries(items, key: str, kind: str, noun: str, taken: dict | None = None):
+        """Each entry with its validated id and the line of that id; a second use of an
+        id (here, or in ``taken``: people share the actors' ids) is an error."""
+        seen: dict[str, int] = {}
+        for n, item in enumerate(items):
+            ident = item.get(key)
+            if not isinstance(ident, str) or not SLUG_RE.match(ident):
+                fail(_line_of_text(raw, f"[[{kind}]]"),
+                     f"{_ENTRY[kind]} #{n + 1}: '{key}' must be lowercase letters, digits and '-', got {ident!r}")
+            seen[ident] = seen.get(ident, 0) + 1
+            earlier = seen[ident] - 1 + (1 if taken and ident in taken else 0)
+            line = _line_of(raw, key, ident, earlier + 1)
+            if earlier:
+                fail(line, f"{noun} {ident!r} is defined twice")
+            yield item, ident, line
+
     meta = doc.get("codebook", {})
     if not isinstance(meta, dict):
         fail(1, "[codebook] must be a table")
@@ -281,15 +298,7 @@ def parse(data: bytes, path: str) -> Codebook:
     issues = doc.get("issues", [])
     if not isinstance(issues, list) or not issues:
         fail(1, "a codebook needs at least one [[issues]] entry")
-    seen: dict[str, int] = {}
-    for i, item in enumerate(issues):
-        slug = item.get("slug")
-        if not isinstance(slug, str) or not SLUG_RE.match(slug):
-            fail(_line_of_text(raw, "[[issues]]"), f"issue #{i + 1}: 'slug' must be lowercase letters, digits and '-', got {slug!r}")
-        seen[slug] = seen.get(slug, 0) + 1
-        line = _line_of(raw, "slug", slug, seen[slug])
-        if seen[slug] > 1:
-            fail(line, f"issue {slug!r} is defined twice")
+    for item, slug, line in entries(issues, "slug", "issues", "issue"):
         cues = text_list(item, "cues", line)
         check_cues(cues, line)
         counter = text_list(item, "counter", line)
@@ -311,15 +320,7 @@ def parse(data: bytes, path: str) -> Codebook:
     actors = doc.get("actors", [])
     if not isinstance(actors, list) or not actors:
         fail(1, "a codebook needs at least one [[actors]] entry")
-    seen = {}
-    for i, item in enumerate(actors):
-        aid = item.get("id")
-        if not isinstance(aid, str) or not SLUG_RE.match(aid):
-            fail(_line_of_text(raw, "[[actors]]"), f"actor #{i + 1}: 'id' must be lowercase letters, digits and '-', got {aid!r}")
-        seen[aid] = seen.get(aid, 0) + 1
-        line = _line_of(raw, "id", aid, seen[aid])
-        if seen[aid] > 1:
-            fail(line, f"actor {aid!r} is defined twice")
+    for item, aid, line in entries(actors, "id", "actors", "actor"):
         aliases = text_list(item, "aliases", line)
         adjectives = text_list(item, "adjectives", line)
         metonyms = text_list(item, "metonyms", line)
@@ -334,15 +335,7 @@ def parse(data: bytes, path: str) -> Codebook:
             extra={k: v for k, v in item.items() if k not in ("id", "name", "kind", "aliases", "adjectives", "metonyms")},
         )
 
-    seen = {}
-    for i, item in enumerate(doc.get("people", [])):
-        pid = item.get("id")
-        if not isinstance(pid, str) or not SLUG_RE.match(pid):
-            fail(_line_of_text(raw, "[[people]]"), f"person #{i + 1}: 'id' must be lowercase letters, digits and '-', got {pid!r}")
-        seen[pid] = seen.get(pid, 0) + 1
-        line = _line_of(raw, "id", pid, seen[pid] + (1 if pid in book.actors else 0))
-        if seen[pid] > 1 or pid in book.actors:
-            fail(line, f"id {pid!r} is defined twice")
+    for item, pid, line in entries(doc.get("people", []), "id", "people", "id", taken=book.actors):
         party = item.get("party")
         if party not in book.actors:
             fail(line, f"person {pid!r}: party {party!r} is not an actor of this codebook")

@@ -62,10 +62,6 @@ def pick_format(json_: bool = False, nl: bool = False, csv_: bool = False) -> st
     return chosen[0] if chosen else "table"
 
 
-def _jsonable(v):
-    return v
-
-
 def emit(rows: Iterable[dict], fmt: str, columns: list[str] | None = None, title: str | None = None,
          stream=None) -> int:
     """Write rows in the chosen format; returns how many were written."""
