@@ -38,24 +38,26 @@ def actor_colours(actors: list[str]) -> dict[str, str]:
     return {a: ACTOR_PALETTE[i % len(ACTOR_PALETTE)] for i, a in enumerate(sorted(set(actors)))}
 
 
+# Polygon markers as corner offsets from the marker's centre (radius 6).
+_POLYGONS = {
+    "diamond": ((0, -7), (7, 0), (0, 7), (-7, 0)),
+    "triangle": ((0, -7), (7, 6), (-7, 6)),
+    "triangle-down": ((0, 7), (7, -6), (-7, -6)),
+}
+
+
 def _marker(shape: str, x: float, y: float, colour: str, title: str) -> str:
     r = 6
     t = f"<title>{escape(title)}</title>"
     if shape == "square":
         return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" fill="{colour}">{t}</rect>'
-    if shape == "diamond":
-        pts = f"{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y:.1f} {x:.1f},{y + r + 1:.1f} {x - r - 1:.1f},{y:.1f}"
+    if shape in _POLYGONS:
+        pts = " ".join(f"{x + dx:.1f},{y + dy:.1f}" for dx, dy in _POLYGONS[shape])
         return f'<polygon points="{pts}" fill="{colour}">{t}</polygon>'
     if shape == "circle":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}">{t}</circle>'
     if shape == "ring":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 1}" fill="white" stroke="{colour}" stroke-width="3">{t}</circle>'
-    if shape == "triangle":
-        pts = f"{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y + r:.1f} {x - r - 1:.1f},{y + r:.1f}"
-        return f'<polygon points="{pts}" fill="{colour}">{t}</polygon>'
-    if shape == "triangle-down":
-        pts = f"{x:.1f},{y + r + 1:.1f} {x + r + 1:.1f},{y - r:.1f} {x - r - 1:.1f},{y - r:.1f}"
-        return f'<polygon points="{pts}" fill="{colour}">{t}</polygon>'
     if shape == "cross":
         return (f'<g stroke="{colour}" stroke-width="3">{t}<line x1="{x - r:.1f}" y1="{y - r:.1f}" x2="{x + r:.1f}" '
                 f'y2="{y + r:.1f}"/><line x1="{x - r:.1f}" y1="{y + r:.1f}" x2="{x + r:.1f}" y2="{y - r:.1f}"/></g>')

@@ -369,11 +369,24 @@ def _valid(y, m, d):
         return False
 
 
+_PRECISIONS = [(re.compile(p), name) for p, name in (
+    (r"\d{4}-\d{2}-\d{2}(T.*)?", "day"),
+    (r"\d{4}-W\d{2}(-WE)?", "week"),
+    (r"\d{4}-\d{2}", "month"),
+    (r"\d{4}-(SP|SU|FA|WI)", "season"),
+    (r"\d{4}-[QH]\d", "quarter"),
+    (r"\d{4}", "year"),
+    (r"\d{3}", "decade"),
+    (r"\d{2}", "century"),
+)]
+
+
 def _precision(value):
     if value.endswith("_REF"):
         return "ref"
     if "X" in value:
         return "unknown"
+    return next((name for pat, name in _PRECISIONS if pat.fullmatch(value)), "unknown")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value):
         return "day"
     if re.fullmatch(r"\d{4}-W\d{2}(-WE)?", value):
