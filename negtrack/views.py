@@ -25,6 +25,11 @@ import difflib
 from negtrack.errors import NotFoundError, UsageError
 
 VISIBLE = "p.status != 'rejected'"
+# Which of two stances reported for the same actor, issue and day leads a status cell
+# when as many sources back each: decisive answers first, then asks and openings,
+# then warnings and silence, and the process stances (respond, consult) last.
+_STANCE_RANK = {s: i for i, s in enumerate(
+    ("reject", "accept", "demand", "open", "propose", "warn", "no-response", "respond", "consult"))}
 
 
 def _known(db, kind: str) -> list[str]:
@@ -199,7 +204,8 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
             cell["stances"].setdefault(r["stance"], set()).add(r["article_id"])
     out = []
     for (issue, actor), cell in sorted(cells.items()):
-        ranked = sorted(cell["stances"].items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        # More sources win; on a tie, _STANCE_RANK.
+        ranked = sorted(cell["stances"].items(), key=lambda kv: (-len(kv[1]), _STANCE_RANK.get(kv[0], 99)))
         stance, arts = ranked[0]
         out.append(
             {

@@ -51,7 +51,11 @@ def test_stance_change_is_reported(cli, tmp_path):
     after = {(c["issue"], c["actor"]): c["stance"] for c in json.loads(cli("status", "--json").out)}
     data = json.loads(cli("changes", "--json").out)
     expected = {(k[0], k[1], before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    assert ("risk-reduction", "us", "reject", "open") in expected  # the change the articles make
     assert {(c["issue"], c["actor"], c["before"], c["after"]) for c in data["changed"]} == expected
+    from negtrack.changes import describe
+
+    assert "us on risk-reduction: reject → open (2022-02-10)" in [describe(c) for c in data["changed"]]
     text = cli("changes", "--since", "2000-01-01").out
     assert "position(s) added" in text
 
