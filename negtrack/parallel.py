@@ -162,6 +162,30 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+# Starting the workers (warming the engine, forking, the pool) costs about
+# 0.05–0.1 s; extraction runs at roughly a megabyte a second per process, so
+# below a quarter of a megabyte one process finishes first.
+AUTO_MIN_BYTES = 256 * 1024
+
+
+def auto_jobs(files: list[str]) -> int:
+    """``add``'s default: one process per CPU when the batch is big enough to pay
+    for starting them, else 1. Stdin counts as small (its size is unknown)."""
+    if len(files) < 2 or default_jobs() < 2:
+        return 1
+    total = 0
+    for f in files:
+        if f == "-":
+            continue
+        try:
+            total += os.path.getsize(f)
+        except OSError:
+            continue  # reading it will report the problem
+        if total >= AUTO_MIN_BYTES:
+            return default_jobs()
+    return 1
+
+
 # ---------------------------------------------------------------------------
 # Beyond one machine: `negtrack extract` (articles in, positions out, as JSON
 # Lines) and `negtrack add --from-positions` (that output into a store).

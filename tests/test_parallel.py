@@ -20,7 +20,7 @@ def _corpus(tmp_path):
 
 def test_jobs_export_equals_serial(cli, tmp_path):
     d = _corpus(tmp_path)
-    serial = cli("--db", tmp_path / "serial.db", "add", d)
+    serial = cli("--db", tmp_path / "serial.db", "add", d, "--jobs", "1")
     par = cli("--db", tmp_path / "par.db", "add", d, "--jobs", "2")
     assert serial.code == par.code == 11
     assert serial.err == par.err  # same summary, same warnings, same order
@@ -51,3 +51,37 @@ def test_library_parallel_matches_serial(tmp_path):
     r2 = ingest.add_paths(s2, files, book, jobs=2)
     assert (r1.added, r1.positions, r1.unchanged) == (r2.added, r2.positions, r2.unchanged)
     assert list(store.export_rows(s1)) == list(store.export_rows(s2))
+
+
+def test_auto_jobs_only_for_batches_worth_the_workers(tmp_path, monkeypatch):
+    from negtrack import parallel
+
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 4)
+    small = [str(p) for p in sorted((SAMPLES / "russia-nato-2022").iterdir())]
+    assert sum((SAMPLES / "russia-nato-2022" / p).stat().st_size for p in small) < parallel.AUTO_MIN_BYTES
+    assert parallel.auto_jobs(small) == 1
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * parallel.AUTO_MIN_BYTES)
+    assert parallel.auto_jobs([big.as_posix()]) == 1  # one file: nothing to share out
+    assert parallel.auto_jobs([*small, big.as_posix()]) == 4
+    assert parallel.auto_jobs(["-", small[0]]) == 1  # stdin's size is unknown: counted as small
+    assert parallel.auto_jobs([str(tmp_path / "gone.txt"), *small]) == 1  # a missing file is reported later
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 1)
+    assert parallel.auto_jobs([*small, big.as_posix()]) == 1
+
+
+def test_default_add_of_a_big_batch_uses_workers_and_stores_the_same(cli, tmp_path):
+    # Enough text to pass the automatic threshold: the samples, each under a few variants.
+    d = tmp_path / "big"
+    d.mkdir()
+    n = 0
+    while sum(p.stat().st_size for p in d.iterdir()) < 300 * 1024:
+        for src in sorted((SAMPLES / "russia-nato-2022").iterdir()):
+            (d / f"{n:03d}-{src.name}").write_text(src.read_text(encoding="utf-8") + f"\n\n({n})\n", encoding="utf-8")
+            n += 1
+    auto = cli("--db", tmp_path / "auto.db", "add", d)
+    one = cli("--db", tmp_path / "one.db", "add", d, "--jobs", "1")
+    assert auto.code == one.code == 0 and auto.err == one.err
+    e1 = cli("--db", tmp_path / "auto.db", "export", "--format", "jsonl")
+    e2 = cli("--db", tmp_path / "one.db", "export", "--format", "jsonl")
+    assert e1.out and e1.out == e2.out

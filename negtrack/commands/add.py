@@ -34,6 +34,10 @@ def _progress_bar(total: int):
 
 
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Extract in this many processes (0: one per CPU).", min=0)]
+AddJobsOpt = Annotated[Optional[int], typer.Option(
+    "--jobs", "-j", show_default=False,
+    help="Extract in this many processes (0: one per CPU; default: one per CPU for a batch of 256 KB or more, else 1).",
+    min=0)]
 
 
 def add(
@@ -44,15 +48,16 @@ def add(
     source: Annotated[Optional[str], typer.Option("--source", help="Source (publisher), overriding the file's.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="URL, overriding the file's.")] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Refuse files larger than this (default: $NEGTRACK_MAX_BYTES, else 20 MB).")] = None,
-    jobs: JobsOpt = 1,
+    jobs: AddJobsOpt = None,
     from_positions: Annotated[Optional[str], typer.Option("--from-positions", help="Load the output of `negtrack extract` (a file or - for stdin) instead of extracting.")] = None,
 ):
     """Add articles: read them, extract positions, store both.
 
     Re-adding the same content changes nothing. Formats: plain text, a
     `Key: value` header block, Markdown with front matter, saved HTML, JSON
-    Lines of {"text", "title", "url", "published"} records. --jobs N extracts
-    in N processes (the store is the same as with one); --from-positions
+    Lines of {"text", "title", "url", "published"} records. A batch of 256 KB
+    or more is extracted in one process per CPU, --jobs N sets how many (the
+    store is the same as with one); --from-positions
     loads articles and positions extracted elsewhere by `negtrack extract`.
 
     Example:  negtrack add articles/ --codebook us-debt-ceiling-2023 --jobs 2
@@ -84,10 +89,10 @@ def add(
     db = open_db()
     bar, advance = _progress_bar(len(files))
     overrides = ingest.Overrides(published=published, title=title, source=source, url=url)
-    if jobs == 0:
-        from negtrack.parallel import default_jobs
+    if jobs is None or jobs == 0:
+        from negtrack.parallel import auto_jobs, default_jobs
 
-        jobs = default_jobs()
+        jobs = default_jobs() if jobs == 0 else auto_jobs(files)
     if bar:
         with bar:
             result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes, jobs=jobs)
