@@ -29,7 +29,11 @@ Design decisions:
     exactly what typer prints. A cache that cannot be read or written is
     ignored: the slow path always works.
 
-  Everything else goes through typer as before.
+  Everything else goes through typer, with only the invoked command's
+  family registered (``commands.MODULE_OF``): click builds its view of
+  every registered command on each run, about 15 ms for all of them.
+  Without a known command (``negtrack``, a typo) every command is there, so
+  help and "No such command" list them all.
 """
 
 from __future__ import annotations
@@ -53,8 +57,9 @@ class Settings:
 SETTINGS = Settings()
 
 
-def _build_app():
-    """The typer app with every command registered (imports typer: the slow part of startup)."""
+def _build_app(command: str | None = None):
+    """The typer app with every command registered, or only ``command``'s family
+    (``commands.register_all``); imports typer: the slow part of startup."""
     from typing import Annotated, Optional
 
     import typer
@@ -94,7 +99,7 @@ def _build_app():
 
     from negtrack.commands import register_all
 
-    register_all(app)
+    register_all(app, command)
     return app
 
 
@@ -111,8 +116,13 @@ def _version(value: bool):
 _APP = None
 
 
-def get_app():
+def get_app(args: list[str] | None = None):
+    """The app for ``args`` (with only their command registered), else the whole app."""
     global _APP
+    if args is not None:
+        from negtrack.startup import command_of
+
+        return _build_app(command_of(args))
     if _APP is None:
         _APP = _build_app()
     return _APP
@@ -175,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         if help_cache is not None:
             code = _render_help(args, help_cache)
         else:
-            rv = get_app()(args=args, prog_name="negtrack", standalone_mode=False)
+            rv = get_app(args)(args=args, prog_name="negtrack", standalone_mode=False)
             code = rv if isinstance(rv, int) else 0
     except NegtrackError as e:
         if debug:

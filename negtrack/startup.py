@@ -27,6 +27,20 @@ def only_version(args: list[str]) -> bool:
     return seen
 
 
+def command_of(args: list[str]) -> str | None:
+    """The command ``args`` name (the first word after the global options), if any."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--db":
+            i += 2
+            continue
+        if not a.startswith("-"):
+            return a
+        i += 1
+    return None
+
+
 def help_width() -> int:
     """The width click wraps help at: min(terminal columns, 80) - 2, at least 50."""
     cols = 0

@@ -68,3 +68,34 @@ def test_app_is_still_importable():
     from negtrack.cli import app
 
     assert type(app).__name__ == "Typer"
+
+
+def test_command_of_skips_the_global_options():
+    from negtrack.startup import command_of
+
+    assert command_of(["--db", "x.db", "-q", "add", "f.txt"]) == "add"
+    assert command_of(["--db=x.db", "--debug", "position", "list"]) == "position"
+    assert command_of(["-q"]) is None
+    assert command_of(["--db", "status"]) is None  # "status" is --db's value here
+
+
+def test_each_command_is_registered_by_the_module_named_for_it():
+    import typer
+
+    from negtrack import commands
+
+    seen = {}
+    for name in commands.MODULES:
+        app = typer.Typer()
+        app.callback()(lambda: None)
+        commands.register_all(app, next(c for c, m in commands.MODULE_OF.items() if m == name))
+        for cmd in typer.main.get_command(app).commands:
+            seen[cmd] = name
+    assert seen == commands.MODULE_OF
+
+
+def test_a_run_builds_only_its_commands_family_and_errors_list_them_all(cli):
+    r = cli("status", "--no-such-flag")
+    assert r.code == 2 and "no-such-flag" in r.err
+    r = cli("statsu")
+    assert r.code == 2 and "statsu" in r.err
