@@ -89,10 +89,11 @@ def add(
     db = open_db()
     bar, advance = _progress_bar(len(files))
     overrides = ingest.Overrides(published=published, title=title, source=source, url=url)
-    if jobs is None or jobs == 0:
+    if jobs == 0 or jobs is None and len(files) > 1:  # one file: no need to import multiprocessing
         from negtrack.parallel import auto_jobs, default_jobs
 
         jobs = default_jobs() if jobs == 0 else auto_jobs(files)
+    jobs = jobs or 1
     if bar:
         with bar:
             result = ingest.add_paths(db, files, book, overrides, progress=advance, max_bytes=max_bytes, jobs=jobs)
