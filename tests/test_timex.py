@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negtrack import timex
 from negtrack.models import Timex
 from negtrack.timex import find_dateline_date, resolve_position_date, tag
 
@@ -287,3 +288,33 @@ def test_tense_only_steers_a_month_day_within_half_a_year():
     assert t.value == "2022-03-03"
     (t,) = [t for t in tag("The talks resumed on November 3.", "2022-01-27") if t.text == "November 3"]
     assert t.value == "2021-11-03"
+
+
+# --- speed machinery: shortcuts that must not change what is found ----------
+
+
+def test_fast_lower_case_moves_no_offset_and_makes_no_new_ascii_letter():
+    # _windows lower-cases with str.lower and falls back to an ASCII-only
+    # table only for the characters singled out here; checked against the
+    # Unicode tables of the Python that runs the tests.
+    odd = []
+    for i in range(0x80, 0x110000):
+        c = chr(i)
+        low = c.lower()
+        if low != c and (len(low) != 1 or low.isascii() or low.isalpha() != c.isalpha()):
+            odd.append(c)
+    assert odd == ["\u0130", "\u212a"]
+    for c in odd:
+        assert timex._ascii_lower("Ab" + c) == "ab" + c
+
+
+@pytest.mark.parametrize("keyword", sorted(timex._KEYWORDS))
+def test_every_keyword_opens_the_windows_of_its_rules(keyword):
+    rules = timex._KEYWORDS[keyword]
+    for text in (f"x {keyword} y", f"({keyword.upper()}) y", keyword):
+        windows = timex._windows(text)
+        at = text.lower().index(keyword)
+        for rule in rules:
+            assert any(s <= at < e for s, e in windows.get(rule, ())), (text, rule)
+    if keyword[0].isalpha():  # inside a word it anchors nothing
+        assert timex._windows(f"xx{keyword}y") == {}
