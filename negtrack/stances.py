@@ -234,7 +234,8 @@ def find_spans(text: str, spans: list[tuple[int, int]], book: Codebook | None,
     cues = lexicon(book)
     index = _INDEX[(book.name, book.version, id(book)) if book is not None else None]
     per_span = index.finditer_spans(text, spans, tix)
-    return [_resolve(text, a, b, [(m.start(), m.end(), cues[i]) for i, m in got])
+    # most sentences hold no cue: nothing to resolve there
+    return [_resolve(text, a, b, [(m.start(), m.end(), cues[i]) for i, m in got]) if got else []
             for (a, b), got in zip(spans, per_span)]
 
 
@@ -264,17 +265,19 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
             continue  # "Washington would need to devote ...": a hypothetical, no one's demand
         if stance == "accept" and not negated:
             pre = text[max(start, a - 25):a]
-            if re.search(r"\b(?:was|were|been|be|being)\s+$", pre, re.I):
+            if _PASSIVE_BEFORE.search(pre):
                 continue  # "the Founding Act was signed": history, not a stance
-            if re.search(r"\buntil\s+(?:\w+\s+){0,2}$", pre, re.I):
+            if _UNTIL_BEFORE.search(pre):
                 continue
-            if re.search(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", pre, re.I) \
-                    and not _COMMITTED.search(text, max(start, a - 25), b):
+            if _FUTURE_BEFORE.search(pre) and not _COMMITTED.search(text, max(start, a - 25), b):
                 stance = "open"
         out.append(CueMatch(stance, cue.frame, a, b, text[a:b], cue.rule, negated))
     return out
 
 
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|being)\s+$", re.I)
+_UNTIL_BEFORE = re.compile(r"\buntil\s+(?:\w+\s+){0,2}$", re.I)
+_FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", re.I)
 # A vote to pass, or a set intention to sign, is acceptance already, not openness:
 # "the members who voted to pass this agreement, which I'm going to sign tomorrow"
 _COMMITTED = re.compile(r"\bvoted\s+to\s+\w+$|\b(?:will|going\s+to|’ll|'ll)\s+sign\w*$", re.I)
@@ -299,10 +302,13 @@ def _counterfactual_denial(text: str, floor: int, at: int) -> bool:
     return bool(_WOULD_NOT.search(window)) and bool(_IF_BEFORE.search(text, floor, at))
 
 
+_CLAUSE_CUT = re.compile(r"[,;:—–]|\bbut\b")
+
+
 def _negated_before(text: str, floor: int, at: int) -> bool:
     """A negator within the three words before ``at`` (same clause)."""
     window = text[max(floor, at - 40):at]
-    window = re.split(r"[,;:—–]|\bbut\b", window)[-1]
+    window = _CLAUSE_CUT.split(window)[-1]
     words = window.split()[-3:]
     return bool(NEGATION.search(" ".join(words)))
 
