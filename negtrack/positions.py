@@ -179,9 +179,9 @@ THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
 GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
 
 
-# per sentence, found for all sentences at once (see codebook.CueIndex)
-_PRONOUN_RX = (FIRST_PERSON, THIRD_PERSON, GROUP, THEY, PAIR_WITH_I)
-_PRONOUN_IX = [CueIndex([rx]) for rx in _PRONOUN_RX]
+# per sentence, found for all sentences at once, in one pass (see codebook.CueIndex)
+_PRONOUN_RX = (FIRST_PERSON, THIRD_PERSON, GROUP, THEY, PAIR_WITH_I, IT_SUBJECT)
+_PRONOUN_IX = CueIndex(list(_PRONOUN_RX))
 
 
 def _names_people(m: Mention, book: Codebook) -> bool:
@@ -215,12 +215,12 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
     ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
-    third person, group phrases, "they", "X and I"), when found for all
+    third person, group phrases, "they", "X and I", "it will"), when found for all
     sentences at once. ``recent``: the parties named in the last
     few sentences, oldest first (for group phrases).
     """
     if pronouns is None:
-        pronouns = tuple([(0, m) for m in rx.finditer(ctx.text, s.start, s.end)] for rx in _PRONOUN_RX)
+        pronouns = [list(rx.finditer(ctx.text, s.start, s.end)) for rx in _PRONOUN_RX]
     text = ctx.text
     out: list[Agent] = []
     named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
@@ -231,7 +231,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         if p:
             out.append(Agent(p, m.id if m.kind == "person" else None, m.start, m.end, m.rule or m.kind))
     sp = ctx.speaking[si]
-    for _, m in pronouns[0]:
+    for m in pronouns[0]:
         party, person = sp.party, sp.person
         q = _quote_covering(ctx.quotes, m.start())
         if q is not None:
@@ -239,7 +239,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         if party:
             out.append(Agent(party, person, m.start(), m.end(), "we"))
     named = [m for m in ctx.actors[si] if m.kind == "person"]
-    for _, m in pronouns[1]:
+    for m in pronouns[1]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
         before = [x for x in named if x.end <= m.start()]
@@ -249,13 +249,13 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             if p:
                 out.append(Agent(p, ref.id, m.start(), m.end(), "pronoun"))
     # "the two presidents", "both sides", "the leaders have all agreed": each party in view
-    for _, m in pronouns[2]:
+    for m in pronouns[2]:
         for party in _group_parties(m.group(0), recent, sp.party,
                                     [party_of(x, ctx.book) for x in ctx.actors[si]
                                      if x.end <= m.start() and _names_people(x, ctx.book)]):
             out.append(Agent(party, None, m.start(), m.end(), "group"))
     # "he and I ... we": the first person plural is both of them
-    pair = pronouns[4][0][1] if pronouns[4] else None
+    pair = pronouns[4][0] if pronouns[4] else None
     if pair:
         partner = [a for a in out if a.how not in ("we", "group") and (a.end <= pair.start() + 1 and
                    pair.start() - a.end <= 6 or a.start >= pair.end() - 1 and a.start - pair.end() <= 6)]
@@ -266,7 +266,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
                     out.append(Agent(partner[0].party, partner[0].person, a.start, a.end, "we-pair"))
     # "they": the party named before it in the sentence ("Republicans claim they ..."), the
     # nearest one not in a prepositional phrase ("For Republicans in Congress, ... they")
-    for _, m in pronouns[3]:
+    for m in pronouns[3]:
         prev = [a for a in out if a.end <= m.start() and a.how in ("alias", "metonym", "adjective", "actor")]
         if prev:
             heads = [a for a in prev if not _is_object(text, s.start, a)
@@ -281,7 +281,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         for a in response_owner:
             out.append(Agent(a.party, a.person, s.start, s.start, "it"))
     # "Russia's admission that it will not withdraw": "it" is the party named just before
-    for m in IT_SUBJECT.finditer(text, s.start, s.end):
+    for m in pronouns[5]:
         prev = [a for a in out if a.end <= m.start() and a.how not in ("we", "pronoun")]
         if prev:
             out.append(Agent(prev[-1].party, prev[-1].person, m.start(), m.end(), "it"))
@@ -368,50 +368,55 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     entry: dict = {}  # the sentence's trace entry; a scratch dict when not tracing
     last_person: Mention | None = None
     last_named: Mention | None = None  # the last person named at all, when no one has been quoted yet
-    recent_by_sent: list[list[str]] = []
     response_owner: list[Agent] = []
     owners: dict[str, list[Agent]] = {}
     owner_date: dict[str, tuple] = {}  # stance -> date of the last noun cue with a named owner
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
+    starts = [a for a, _ in spans]
     all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
-    # A sentence's agents matter only where it can yield a position (a cue, or a
-    # counter-position), dates a statement, or names who owns "the response";
-    # the rest (most sentences) skip the pronoun matching and agent building.
-    stmts = [_statement_date(ctx, s, tx_starts) for s in sentences]
-    questions = [bool(ctx.speaking[si].question or QUESTION_END.search(s.text)) for si, s in enumerate(sentences)]
-    responses = [m.start() for _, m in _RESPONSE_LEAD_IX.finditer(text, ctx.tix)]
-    need = [bool(stmts[si]) or not questions[si] and (
-                any(not _masked(ctx.masked, c.start) for c in all_cues[si])
-                or any(m.rule == "counter" for m in ctx.issues[si])
-                or bisect_right(responses, s.end + _RESPONSE_REACH) > bisect_left(responses, s.start))
-            for si, s in enumerate(sentences)]
+    # Only a sentence that holds a date can date a statement ("Lavrov said on Monday").
+    stmts = [None] * len(sentences)
+    for si in _holding(starts, spans, tx_starts):
+        stmts[si] = _statement_date(ctx, sentences[si], tx_starts)
+    questions = [bool(ctx.speaking[si].question or "?" in s.text and QUESTION_END.search(s.text))
+                 for si, s in enumerate(sentences)]
+    need = _needed(ctx, sentences, starts, all_cues, stmts, questions)
     wanted = [sp for sp, n in zip(spans, need) if n]
-    pronouns = [iter(ix.finditer_spans(text, wanted, ctx.tix)) for ix in _PRONOUN_IX]
+    pronouns = iter(_PRONOUN_IX.finditer_spans(text, wanted, ctx.tix))
+    # per sentence, the parties of the people named there (for "the leaders" later on)
+    named_parties: list = [()] * len(sentences)
 
     for si, s in enumerate(sentences):
+        named = ctx.actors[si]
         if tracing:
             entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
                      "speaker_rule": ctx.speaking[si].rule,
-                     "actors": [(m.id, m.text) for m in ctx.actors[si]],
+                     "actors": [(m.id, m.text) for m in named],
                      "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                      "cues": [], "positions": []}
             trace.append(entry)
-        else:
-            entry = {"cues": [], "positions": []}
-        recent_by_sent.append([party_of(m, book) for m in ctx.actors[si] if _names_people(m, book)]
-                              if ctx.actors[si] else [])
+        if named:
+            named_parties[si] = [p for p in (party_of(m, book) for m in named if _names_people(m, book)) if p]
         if need[si]:
-            recent = [p for ps in recent_by_sent[-GROUP_WINDOW - 1:-1] for p in ps if p]
+            recent = [p for ps in named_parties[max(0, si - GROUP_WINDOW):si] for p in ps]
             agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
-                             [next(p) for p in pronouns], recent)
+                             _by_pattern(next(pronouns), len(_PRONOUN_RX)), recent)
         else:
             agents = []
-        named_here = [m for m in ctx.actors[si] if m.kind == "person"]
-        if named_here:
-            last_named = named_here[-1]
-        persons = [m for m in ctx.actors[si] if m.kind == "person" and m in ctx.reporters]
+        # the last person named, and the last one quoted, stand for "he" in later sentences
+        for m in named:
+            if m.kind == "person":
+                last_named = m
+                if m in ctx.reporters:
+                    last_person = m
+        if not need[si]:
+            if questions[si]:
+                entry["skipped"] = "question"
+            continue  # no cue, counter-position, statement date or response owner here
+        if not tracing:
+            entry = {"cues": [], "positions": []}
         # statement dates: "Lavrov said on Monday"
         stmt = stmts[si]
         if stmt:
@@ -420,8 +425,6 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                     statement_date[a.person] = stmt
         if questions[si]:
             entry["skipped"] = "question"
-            if persons:
-                last_person = persons[-1]
             continue
         # who owns "the response" in this sentence, for later eval cues
         for a in agents:
@@ -502,9 +505,51 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                     )
                     positions.append(pos)
                     entry["positions"].append((pos.actor, pos.issue, pos.stance, pos.date, pos.rule))
-        if persons:
-            last_person = persons[-1]
     return dedupe(positions), trace
+
+
+def _by_pattern(found: list[tuple[int, re.Match]], n: int) -> list[list[re.Match]]:
+    """(pattern number, match) pairs as one list of matches per pattern, in order."""
+    out: list[list[re.Match]] = [[] for _ in range(n)]
+    for i, m in found:
+        out[i].append(m)
+    return out
+
+
+def _holding(starts: list[int], spans: list[tuple[int, int]], points) -> list[int]:
+    """The indices of the sorted, disjoint ``spans`` that one of ``points`` falls in, in order."""
+    found = set()
+    for p in points:
+        i = bisect_right(starts, p) - 1
+        if i >= 0 and p < spans[i][1]:
+            found.add(i)
+    return sorted(found)
+
+
+def _needed(ctx: Context, sentences: list[Sentence], starts: list[int], all_cues, stmts, questions) -> list[bool]:
+    """Per sentence, whether it can yield a position (an unmasked cue, or a counter-position),
+    dates a statement, or names who owns "the response": only those need agents.
+
+    Most sentences have none of these; the candidates are found from the cues,
+    issues, dates and response nouns themselves rather than by testing each sentence.
+    """
+    # a response noun from a sentence's start to _RESPONSE_REACH characters past its end
+    responding = set()
+    for _, m in _RESPONSE_LEAD_IX.finditer(ctx.text, ctx.tix):
+        i = bisect_right(starts, m.start()) - 1
+        while i >= 0 and sentences[i].end + _RESPONSE_REACH >= m.start():
+            responding.add(i)
+            i -= 1
+    candidates = responding.union(si for si, stmt in enumerate(stmts) if stmt)
+    candidates.update(si for si, cues in enumerate(all_cues) if cues)
+    candidates.update(si for si, found in enumerate(ctx.issues) if found)
+    need = [False] * len(sentences)
+    for si in candidates:
+        need[si] = bool(stmts[si]) or not questions[si] and (
+            any(not _masked(ctx.masked, c.start) for c in all_cues[si])
+            or any(m.rule == "counter" for m in ctx.issues[si])
+            or si in responding)
+    return need
 
 
 def _masked(spans, pos: int) -> bool:
