@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -310,6 +314,7 @@ def test_fast_lower_case_moves_no_offset_and_makes_no_new_ascii_letter():
 
 @pytest.mark.parametrize("keyword", sorted(timex._KEYWORDS))
 def test_every_keyword_opens_the_windows_of_its_rules(keyword):
+    timex._compile()  # what the first tag does
     rules = timex._KEYWORDS[keyword]
     for text in (f"x {keyword} y", f"({keyword.upper()}) y", keyword):
         windows = timex._windows(text)
@@ -318,3 +323,11 @@ def test_every_keyword_opens_the_windows_of_its_rules(keyword):
             assert any(s <= at < e for s, e in windows.get(rule, ())), (text, rule)
     if keyword[0].isalpha():  # inside a word it anchors nothing
         assert timex._windows(f"xx{keyword}y") == {}
+
+
+def test_import_compiles_no_pattern_until_the_first_tag():
+    code = ("import re, negtrack.timex as t\n"
+            "assert not t._RX and not any(isinstance(v, re.Pattern) for v in vars(t).values())\n"
+            "assert t.find_dateline_date('Feb. 14, 2022 x') == '2022-02-14' and not t._RX\n"
+            "assert t.tag('on Jan. 27, 2022', None) and t._RX\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
