@@ -36,6 +36,11 @@ from negtrack.models import Sentence
 _PARA_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+"
                          r"|[ \t](?<=[.!?\"”][ \t])[ \t]*,[ \t]+(?=[\"“(]?[A-Z])"
                          r"|,(?<=[.!?\"”],)[ \t]+(?=[\"“(]?[A-Z])")
+# The joins are rare, and their branches make re stop at every space. Every
+# join holds one of these pairs, so a text without one is split at its blank
+# lines alone, by the first branch, which re scans for newlines only.
+_JOIN_MARK = re.compile(r',(?<=[ \t.!?"”],)')
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\r]*\n\s*")
 
 _LABEL = re.compile(
     r"(?:Q(?=[ \t\u00a0]{2,}|[ \t\u00a0]*[:—–-][ \t\u00a0]|[ \t\u00a0]+[A-Z“\"(—])"
@@ -48,7 +53,10 @@ _DATELINE = re.compile(
     r"|[A-Z][A-Z .'\-]{2,40},?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*"
 )
 
-_END = re.compile(r"(?:[.!?]+|…)[\"”’')\]*_]*(?=\s)")
+# "[.!?]+" spelt out per first character: with every branch opening on a
+# literal, re looks for those four characters alone instead of trying a
+# match at every position.
+_END = re.compile(r"(?:\.[.!?]*|![.!?]*|\?[.!?]*|…)[\"”’')\]*_]*(?=\s)")
 _NEXT_OK = re.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
 
 ABBREVIATIONS = frozenset(
@@ -71,7 +79,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of the paragraphs (white space trimmed), in order."""
     spans = []
     pos = 0
-    for m in _PARA_BREAK.finditer(text):
+    breaks = _PARA_BREAK if _JOIN_MARK.search(text) else _BLANK_LINE
+    for m in breaks.finditer(text):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
