@@ -238,6 +238,29 @@ _RULES = {
         r"|nowadays|now|currently|current|recently)\b(?!-)", _F),
 }
 
+# Where a match of a rule can start: at a character that no word character
+# precedes (each of these patterns opens with \b, or a look-behind that
+# rules out a word character, before a word character), and one of these
+# (under the rule's own flags).  The patterns open with optional modifiers,
+# which the regex engine would otherwise try in full at every character of a
+# window: this look-ahead turns most characters away at once and halves the
+# time the windows take.  The test suite derives each pattern's possible
+# first characters and checks them against this table.
+_STARTS = {
+    "mdy": "adfjmnostw", "dmy": "0-9efmnstw", "month": "abcdefjlmnorstv", "century": r"\deflmnst",
+    "year": "12bcdeflmnrstv", "ago": r"\dabefhjlmnorst", "yearago": "acsty", "dayword": "elty",
+    "daybefore": "t", "weekday": "eflmnstw", "relunit": "bcdeflmnprstv", "yearend": "abmqsy",
+    "season_year": "abcdeflmrstvw", "quarter": "1-4cfhjlmnpqrst", "holiday": "bcehilmntv",
+    "ref": "acfnprt",
+}
+
+
+def _rule_pattern(name):
+    """The source of rule ``name``'s pattern, behind its start check if it has one."""
+    p = _RULES[name]
+    return rf"(?<!\w)(?=[{_STARTS[name]}])(?:{p.pattern})" if name in _STARTS else p.pattern
+
+
 # Words after a bare number that mark it as a quantity, not a year.
 _QUANTITY_AFTER = _Lazy(
     r"\s*(?:-|\s)?(?:shares|people|persons|employees|workers|troops|soldiers|jobs|units|tons|tonnes|barrels|"
@@ -306,7 +329,7 @@ def _compile():
     for name, value in list(globals().items()):
         if isinstance(value, _Lazy):
             _compiled(name)
-    _RX = {name: re.compile(p.pattern, p.flags) for name, p in _RULES.items()}
+    _RX = {name: re.compile(_rule_pattern(name), p.flags) for name, p in _RULES.items()}
 
 # ---------------------------------------------------------------------------
 # Small helpers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -331,3 +332,59 @@ def test_import_compiles_no_pattern_until_the_first_tag():
             "assert t.find_dateline_date('Feb. 14, 2022 x') == '2022-02-14' and not t._RX\n"
             "assert t.tag('on Jan. 27, 2022', None) and t._RX\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+
+
+def _first(items, bounded):
+    """(first characters, may match empty, every path checks a word boundary
+    before its first character) of a parsed pattern; categories by name."""
+    from re import _constants as c
+
+    chars, ok = set(), True
+    for op, av in items:
+        if op is c.AT:
+            bounded = bounded or av in (c.AT_BOUNDARY, c.AT_UNI_BOUNDARY)
+        elif op is c.ASSERT_NOT and av[0] == -1 and av[1][0][0] is c.IN \
+                and (c.CATEGORY, c.CATEGORY_WORD) in av[1][0][1]:
+            bounded = True  # (?<![\w...]): no word character before
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        elif op in (c.LITERAL, c.IN):
+            for kind, v in ([(op, av)] if op is c.LITERAL else av):
+                if kind is c.LITERAL:
+                    chars.add(chr(v))
+                elif kind is c.RANGE:
+                    chars.update(map(chr, range(v[0], v[1] + 1)))
+                else:
+                    assert kind is c.CATEGORY, kind
+                    chars.add(str(v))
+            return chars, False, ok and bounded
+        else:
+            if op is c.SUBPATTERN:
+                alts, least = [av[3]], 1
+            elif op is c.BRANCH:
+                alts, least = av[1], 1
+            else:
+                assert op in (c.MAX_REPEAT, c.MIN_REPEAT), op
+                alts, least = [av[2]], av[0]
+            got = [_first(alt, bounded) for alt in alts]
+            for sub_chars, _, sub_ok in got:
+                chars |= sub_chars
+                ok = ok and sub_ok
+            if least and not any(empty for _, empty, _ in got):
+                return chars, False, ok
+    return chars, True, ok
+
+
+@pytest.mark.parametrize("rule", sorted(timex._STARTS))
+def test_start_check_admits_every_start_of_its_pattern(rule):
+    from re import _parser
+
+    p = timex._RULES[rule]
+    chars, empty, bounded = _first(_parser.parse(p.pattern, p.flags), False)
+    assert not empty and bounded
+    allowed = f"[{timex._STARTS[rule]}]"
+    for ch in chars:
+        if ch.startswith("CATEGORY_"):
+            assert ch == "CATEGORY_DIGIT" and r"\d" in allowed, ch
+        else:
+            assert re.fullmatch(r"\w", ch) and re.fullmatch(allowed, ch, p.flags), ch
