@@ -319,7 +319,5 @@ CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b", re.I)
 def in_conditional(text: str, clause_start: int, at: int) -> bool:
     """The cue at ``at`` sits inside an if/unless clause (no comma since the 'if')."""
     seg = text[clause_start:at]
-    m = None
-    for m in CONDITIONAL.finditer(seg):
-        pass
-    return bool(m and "," not in seg[m.end():])
+    # the last if/unless/whether counts when no comma follows it: one after the last comma
+    return CONDITIONAL.search(seg, seg.rfind(",") + 1) is not None
