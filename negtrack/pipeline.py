@@ -134,15 +134,16 @@ def _dates_in(text: str, published: str | None, keep: list[tuple[int, int]]):
 _SAYS = CueIndex([actors.REPORTING])
 
 
-def _dated(text: str, sents: list[Sentence], cues, issues_by_sent, tix, book: Codebook) -> list[tuple[int, int]]:
+def _dated(text: str, sents: list[Sentence], cues, issues_by_sent, tix, book: Codebook):
     """The sentences whose dates can matter: those that can hold a position (an
     issue and a stance cue, or a cue with a default issue) and those with a
-    reporting verb (a statement date: "Lavrov said on Monday")."""
+    reporting verb (a statement date: "Lavrov said on Monday"); and, per sentence,
+    its reporting verbs, which the positions step reads the statement dates from."""
     spans = [(s.start, s.end) for s in sents]
     says = _SAYS.finditer_spans(text, spans, tix)
     return [sp for sp, c, i, r in zip(spans, cues, issues_by_sent, says)
             if r or (i and (c or any(m.rule == "counter" for m in i)))
-            or any(x.stance in book.defaults for x in c)]
+            or c and any(x.stance in book.defaults for x in c)], says
 
 
 class _Extraction(Extraction):
@@ -184,11 +185,12 @@ def extract(article: Article, codebook: Codebook, trace: bool = True) -> Extract
     voice = actors.voice(article.source, article.title, codebook)
     speaking, qinfo = actors.attribute(text, sents, actor_mentions, quote_spans, codebook, voice)
     cues = stances.find_spans(text, [(s.start, s.end) for s in sents], codebook, tix)
-    dates, resolver = _dates_in(text, published, _dated(text, sents, cues, by_sent_issues, tix, codebook))
+    dated, says = _dated(text, sents, cues, by_sent_issues, tix, codebook)
+    dates, resolver = _dates_in(text, published, dated)
     ctx = positions.Context(
         text=text, book=codebook, published=published, actors=by_sent_actors, issues=by_sent_issues,
         speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver, masked=masked,
-        reporters=set(actors.reporters(text, actor_mentions)), tix=tix, cues=cues,
+        reporters=set(actors.reporters(text, actor_mentions)), tix=tix, cues=cues, says=says,
     )
     found, steps = positions.extract(ctx, sents, trace=trace)
     ext = _Extraction(published=published, sentences=sents, dates=None, positions=found, trace=steps)

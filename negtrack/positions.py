@@ -63,11 +63,18 @@ from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, par
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
+# Clause breaks: ";", ", but/while/which/…", "but", and a dash between spaces. Each
+# alternative of CLAUSE_BREAK starts with a literal character, so the regex engine
+# skips straight to the few places where one is (a \b or \s first, or re.I on the
+# whole pattern, would make it try every position); "b(?<!\wb)" is "\bb". Dashes
+# are rare: DASH_BREAK is tried only in a sentence that has one. The two never
+# overlap (a dash break holds no ";", "," or letter), so together they find what
+# one pattern with all the alternatives would.
 CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|\s--\s|,\s+(?:but|while|whereas|although|though|because|which|who|where|when|after|before|"
-    r"since|as well as)\b|\bbut\b",
-    re.I,
+    r";|,\s+(?i:but|while|whereas|although|though|because|which|who|where|when|after|before|since|as well as)\b"
+    r"|b(?<!\wb)(?i:ut)\b|B(?<!\wB)(?i:ut)\b"
 )
+DASH_BREAK = re.compile(r"\s[—–]\s|\s--\s")
 PREPOSITION = re.compile(
     r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
     r"around|including|like|upon|onto|within|across|inside|outside|beyond|through|under|told|tell|tells|warned|urged|asked|convince|convinced|"
@@ -114,6 +121,7 @@ class Context:
     reporters: set = None  # person mentions that are the source of words (see actors.reporters)
     tix: object = None  # the text's word index (codebook.TextIndex), shared by the matchers
     cues: list = None  # per sentence, its stance cues (stances.find_spans) when already found
+    says: list = None  # per sentence, its reporting verbs ((0, match) for actors.REPORTING) when already found
 
 
 # clauses of their own up to their comma: conditions, and "until he does, diplomacy is possible"
@@ -121,16 +129,23 @@ SUB_CLAUSE = re.compile(r"\b(?:if|unless|until|once|although|though|should\s+(?:
                         re.I)
 
 
-def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
-    """Clause spans of a sentence; an if/unless/until/although clause up to its comma is a clause of its own."""
+def clauses(text: str, s: Sentence, conds: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Clause spans of a sentence; an if/unless/until/although clause up to its comma is a clause of its own.
+
+    ``conds``: the sentence's SUB_CLAUSE matches, when known. With none in the
+    sentence there is none in any of its clauses either (what matches in a part
+    of the sentence matches there in the whole).
+    """
     out = []
     a = s.start
-    for m in CLAUSE_BREAK.finditer(text, s.start, s.end):
+    for m in _breaks(text, s.start, s.end):
         if m.start() > a:
             out.append((a, m.start()))
         a = m.end()
     if a < s.end:
         out.append((a, s.end))
+    if conds is not None and not conds:
+        return [(a, b) for a, b in out or [(s.start, s.end)] if a < b]
     res = []
     for a, b in out or [(s.start, s.end)]:
         for m in SUB_CLAUSE.finditer(text, a, b):
@@ -143,8 +158,13 @@ def clauses(text: str, s: Sentence) -> list[tuple[int, int]]:
     return res
 
 
-def conditional_spans(text: str, s: Sentence) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in SUB_CLAUSE.finditer(text, s.start, s.end)]
+def _breaks(text: str, start: int, end: int) -> list[re.Match]:
+    """The clause breaks in ``text[start:end]``, in order."""
+    found = list(CLAUSE_BREAK.finditer(text, start, end))
+    if text.find("—", start, end) >= 0 or text.find("–", start, end) >= 0 or text.find("--", start, end) >= 0:
+        found += DASH_BREAK.finditer(text, start, end)
+        found.sort(key=re.Match.start)
+    return found
 
 
 def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -179,9 +199,10 @@ THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
 GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
 
 
-# per sentence, found for all sentences at once, in one pass (see codebook.CueIndex)
+# per sentence, found for all sentences at once, in one pass (see codebook.CueIndex):
+# the pronouns and subjects ``_agents`` resolves, then the conditional clauses
 _PRONOUN_RX = (FIRST_PERSON, THIRD_PERSON, GROUP, THEY, PAIR_WITH_I, IT_SUBJECT)
-_PRONOUN_IX = CueIndex(list(_PRONOUN_RX))
+_SENTENCE_IX = CueIndex([*_PRONOUN_RX, SUB_CLAUSE])
 
 
 def _names_people(m: Mention, book: Codebook) -> bool:
@@ -379,12 +400,12 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     # Only a sentence that holds a date can date a statement ("Lavrov said on Monday").
     stmts = [None] * len(sentences)
     for si in _holding(starts, spans, tx_starts):
-        stmts[si] = _statement_date(ctx, sentences[si], tx_starts)
+        stmts[si] = _statement_date(ctx, sentences[si], tx_starts, ctx.says[si] if ctx.says is not None else None)
     questions = [bool(ctx.speaking[si].question or "?" in s.text and QUESTION_END.search(s.text))
                  for si, s in enumerate(sentences)]
     need = _needed(ctx, sentences, starts, all_cues, stmts, questions)
     wanted = [sp for sp, n in zip(spans, need) if n]
-    pronouns = iter(_PRONOUN_IX.finditer_spans(text, wanted, ctx.tix))
+    per_sentence = iter(_SENTENCE_IX.finditer_spans(text, wanted, ctx.tix))
     # per sentence, the parties of the people named there (for "the leaders" later on)
     named_parties: list = [()] * len(sentences)
 
@@ -400,9 +421,10 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         if named:
             named_parties[si] = [p for p in (party_of(m, book) for m in named if _names_people(m, book)) if p]
         if need[si]:
+            found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
             recent = [p for ps in named_parties[max(0, si - GROUP_WINDOW):si] for p in ps]
             agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
-                             _by_pattern(next(pronouns), len(_PRONOUN_RX)), recent)
+                             found, recent)
         else:
             agents = []
         # the last person named, and the last one quoted, stand for "he" in later sentences
@@ -438,8 +460,10 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                     cues = [stances_mod.CueMatch("demand", "verb", m.start, m.start, "", "counter-assert")]
                     break
         if cues:
-            cl = clauses(text, s)
-            conds = conditional_spans(text, s)
+            conds = [(m.start(), m.end()) for m in found[-1]]  # its if/unless clauses (SUB_CLAUSE)
+            cl = clauses(text, s, conds)
+            # the agents outside an if-clause
+            free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)]
         for cue in cues:
             clause = _clause_of(cl, cue.start)
             entry["cues"].append((cue.stance, cue.text, cue.rule))
@@ -463,7 +487,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                 continue
             if any(m.rule == "anaphora" for m in issues):
                 issue_how = "anaphora"
-            actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, conds)
+            actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, free)
             if not actors:
                 continue
             if cue.stance == "no-response" and actor_how == "speaker":
@@ -615,11 +639,14 @@ DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|t
 
 
 def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Agent], response_owner, owners,
-                conds):
+                free: list[Agent]):
+    """The actors of a cue, how they were found, and the target of an obligation.
+
+    ``free``: the sentence's agents that are not inside an if/unless clause.
+    """
     text = ctx.text
     sp = ctx.speaking[si]
     speaker_agent = [Agent(sp.party, sp.person, s.start, s.start, "speaker")] if sp.party else []
-    free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)]
     frame = cue.frame
     if frame == "verb" and cue.stance in ("demand", "propose") and DETERMINER.search(text[max(s.start, cue.start - 20):cue.start]):
         frame = "noun"
@@ -719,12 +746,14 @@ LEAD_DATE = re.compile(r"[^,;:—]{0,40},")
 REPORT_DATE = re.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I)
 
 
-def _statement_date(ctx: Context, s: Sentence, tx_starts) -> tuple[str, str] | None:
+def _statement_date(ctx: Context, s: Sentence, tx_starts, says=None) -> tuple[str, str] | None:
+    """The date a reporting verb gives the sentence ("said on Monday"); ``says``: its
+    reporting verbs as (0, match), when already found."""
     text = ctx.text
     i = bisect_left(tx_starts, s.start)
     if i >= len(tx_starts) or tx_starts[i] >= s.end:
         return None  # no date in the sentence
-    for rep in REPORTING.finditer(text, s.start, s.end):
+    for rep in REPORTING.finditer(text, s.start, s.end) if says is None else (m for _, m in says):
         i = bisect_left(tx_starts, rep.end())
         if i < len(ctx.timexes):
             t = ctx.timexes[i]
