@@ -334,30 +334,32 @@ def test_import_compiles_no_pattern_until_the_first_tag():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
 
 
-def _first(items, bounded):
-    """(first characters, may match empty, every path checks a word boundary
-    before its first character) of a parsed pattern; categories by name."""
+def _first(items, bound):
+    """(set of (first character, word-boundary check before it), may match
+    empty) of a parsed pattern.  The check is "b" for \\b, "lb" for a
+    look-behind that rules out a word character, None for neither."""
     from re import _constants as c
 
-    chars, ok = set(), True
+    firsts = set()
     for op, av in items:
         if op is c.AT:
-            bounded = bounded or av in (c.AT_BOUNDARY, c.AT_UNI_BOUNDARY)
+            if av in (c.AT_BOUNDARY, c.AT_UNI_BOUNDARY):
+                bound = "b"
         elif op is c.ASSERT_NOT and av[0] == -1 and av[1][0][0] is c.IN \
                 and (c.CATEGORY, c.CATEGORY_WORD) in av[1][0][1]:
-            bounded = True  # (?<![\w...]): no word character before
+            bound = bound or "lb"
         elif op in (c.ASSERT, c.ASSERT_NOT):
             continue
         elif op in (c.LITERAL, c.IN):
             for kind, v in ([(op, av)] if op is c.LITERAL else av):
                 if kind is c.LITERAL:
-                    chars.add(chr(v))
+                    firsts.add((chr(v), bound))
                 elif kind is c.RANGE:
-                    chars.update(map(chr, range(v[0], v[1] + 1)))
+                    firsts.update((chr(x), bound) for x in range(v[0], v[1] + 1))
                 else:
                     assert kind is c.CATEGORY, kind
-                    chars.add(str(v))
-            return chars, False, ok and bounded
+                    firsts.add((str(v), bound))
+            return firsts, False
         else:
             if op is c.SUBPATTERN:
                 alts, least = [av[3]], 1
@@ -366,25 +368,35 @@ def _first(items, bounded):
             else:
                 assert op in (c.MAX_REPEAT, c.MIN_REPEAT), op
                 alts, least = [av[2]], av[0]
-            got = [_first(alt, bounded) for alt in alts]
-            for sub_chars, _, sub_ok in got:
-                chars |= sub_chars
-                ok = ok and sub_ok
-            if least and not any(empty for _, empty, _ in got):
-                return chars, False, ok
-    return chars, True, ok
+            got = [_first(alt, bound) for alt in alts]
+            for sub, _ in got:
+                firsts |= sub
+            if least and not any(empty for _, empty in got):
+                return firsts, False
+    return firsts, True
 
 
-@pytest.mark.parametrize("rule", sorted(timex._STARTS))
-def test_start_check_admits_every_start_of_its_pattern(rule):
+_WITH_STARTS = {name: p for name, p in [*vars(timex).items(), *timex._RULES.items()]
+                if isinstance(p, timex._Lazy) and p.starts}
+
+
+@pytest.mark.parametrize("name", sorted(_WITH_STARTS))
+def test_start_check_admits_every_start_of_its_pattern(name):
     from re import _parser
 
-    p = timex._RULES[rule]
-    chars, empty, bounded = _first(_parser.parse(p.pattern, p.flags), False)
-    assert not empty and bounded
-    allowed = f"[{timex._STARTS[rule]}]"
-    for ch in chars:
+    p = _WITH_STARTS[name]
+    firsts, empty = _first(_parser.parse(p.pattern, p.flags), None)
+    assert not empty
+    allowed = f"[{p.starts}]"
+    for ch, bound in firsts:
+        # what the compiled check asks: no word character before (or a word
+        # boundary), then a character of the class
+        word = ch == "CATEGORY_DIGIT" or re.fullmatch(r"\w", ch)
+        if p.lead == r"\b":
+            assert bound == "b" or (bound == "lb" and word), (ch, bound)
+        else:
+            assert p.lead == r"(?<!\w)" and bound and word, (ch, bound)
         if ch.startswith("CATEGORY_"):
             assert ch == "CATEGORY_DIGIT" and r"\d" in allowed, ch
         else:
-            assert re.fullmatch(r"\w", ch) and re.fullmatch(allowed, ch, p.flags), ch
+            assert re.fullmatch(allowed, ch, p.flags), ch
