@@ -408,13 +408,16 @@ def parse(data: bytes, path: str) -> Codebook:
 # the whole text made extraction cost (patterns x text). Instead every pattern
 # is analysed once for the words its matches can start with ("demand" for
 # ``\bdemand(?:s|ed)?``; "key", "core", "main" for ``\b(?:key|core|main)\s``),
-# the text is indexed once by the first four letters of each word, and a
-# pattern is tried (``pattern.match``) only at the words that can start it.
+# the text is indexed once by the first four letters of the words that can
+# start one (``TextIndex``: one regex scan), and a pattern is tried
+# (``pattern.match``) only at the words that can start it.
 # The candidate positions are a superset of where the pattern can match and
 # are visited in order, skipping those inside the pattern's previous match,
 # so the result is exactly what ``pattern.finditer`` returns. A pattern whose
 # start cannot be read this way (an optional first word, a class like \w, the
 # ASCII flag) is simply run over the text as before.
+
+from itertools import accumulate, islice
 
 try:
     from re import _constants as _sre_c
@@ -439,7 +442,6 @@ def fold(text: str) -> str:
     return low
 
 
-_WORD_KEY = re.compile(r"(?<!\w)\w{1,4}")
 _WORD_CHAR = re.compile(r"\w")
 _FINAL = "\x00"  # in a prefix: the word ends here
 _KEYLEN = 4
@@ -587,36 +589,136 @@ def non_overlapping(found: list) -> list:
     return out
 
 
-class TextIndex:
-    """Where each word of a text starts, by its first four (folded) letters."""
+# The text index holds only the words some CueIndex can ask for: each CueIndex
+# adds its patterns' lead keys here, and a TextIndex finds the words starting
+# with any of them in one regex scan (``_scanner``), instead of a Python loop
+# over every word of the text. A CueIndex made after a TextIndex was built
+# changes ``_wanted_gen``, and the TextIndex scans again before answering.
+_wanted: set[tuple[str, str]] = set()  # ("word" or "short", key)
+_wanted_gen = 0
+_scan: re.Pattern | None = None
 
-    __slots__ = ("text", "low", "words", "_keys", "_short")
+
+def _want(keys) -> None:
+    global _wanted_gen, _scan
+    new = {k for k in keys if k[0] != "sub"} - _wanted
+    if new:
+        _wanted.update(new)
+        _wanted_gen += 1
+        _scan = None
+
+
+# re tries a trie's branches in turn; English words most often start with
+# these letters, so the first branch tried at a word is most often the one.
+_COMMON_FIRST = "taiwsochbmfpdrenlugyvjkqxz"
+
+
+def _trie(prefixes: set[str], top: bool = True) -> str:
+    """An alternation matching any of ``prefixes`` (``_FINAL``: the word ends
+    there), as a trie: the regex engine tries one branch per character
+    instead of every prefix in turn."""
+    if "" in prefixes:
+        return ""
+    first: dict[str, set[str]] = {}
+    for p in prefixes:
+        first.setdefault(p[0], set()).add(p[1:])
+    rank = _COMMON_FIRST if top else ""
+    order = sorted(first, key=lambda c: (c not in rank, rank.find(c), c))
+    alts = [(r"(?!\w)" if c == _FINAL else re.escape(c)) + _trie(first[c], False) for c in order]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _scanner() -> re.Pattern:
+    """Finds, in a folded text with a space put before it, the words starting
+    with a wanted key: the character before the word, then the word's key
+    (its first four characters), each a group, so ``re.split`` hands out the
+    keys and, with the lengths of all its parts, where they start.
+
+    The scan opens with a plain character class (white space, ASCII
+    punctuation, anything non-ASCII) so ``re`` skips through the text looking
+    for those characters alone; the look-behind then drops the non-ASCII word
+    characters. A full key ("dema" of "demand") is a prefix here like a short
+    one: ``words`` holds the words' own keys, and the lookups pick theirs."""
+    global _scan
+    if _scan is None:
+        # a full key shorter than _KEYLEN is a whole word ("us", not "usual")
+        body = _trie({key + _FINAL if kind == "word" and len(key) < _KEYLEN else key
+                      for kind, key in _wanted}) if _wanted else "(?!)"
+        _scan = re.compile(r"([\x00-\x20!-/:-@\[-^`{-\U0010ffff])(?<=\W)((?=" + body + r")\w{1,4})")
+    return _scan
+
+
+class _KeySet:
+    """A pattern's lead keys, one object for each distinct set: a TextIndex keeps
+    its answers per object, hashed by identity rather than by the keys."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, keys: tuple[tuple[str, str], ...]):
+        self.keys = keys
+
+
+_keysets: dict[tuple, _KeySet] = {}
+
+
+def _keyset(keys: list[tuple[str, str]]) -> _KeySet:
+    t = tuple(keys)
+    got = _keysets.get(t)
+    if got is None:
+        got = _keysets[t] = _KeySet(t)
+    return got
+
+
+class TextIndex:
+    """Where the words of a text start, by their first four (folded) letters:
+    those words a CueIndex can ask for (see ``_wanted``)."""
+
+    __slots__ = ("text", "low", "_words", "_gen", "_keys", "_short", "_merged")
 
     def __init__(self, text: str):
         self.text = text
         self.low = fold(text)
-        words: dict[str, list[int]] = {}
-        for m in _WORD_KEY.finditer(self.low):
-            k = m.group()
-            lst = words.get(k)
-            if lst is None:
-                words[k] = [m.start()]
-            else:
-                lst.append(m.start())
-        self.words = words
-        self._keys: list[str] | None = None
+        self._gen = -1
         self._short: dict[str, list[int]] = {}
+        self._merged: dict[_KeySet, list[int]] = {}
+
+    @property
+    def words(self) -> dict[str, list[int]]:
+        """Key -> starts (in order) of the words with that key."""
+        if self._gen != _wanted_gen:
+            self._build()
+        return self._words
+
+    def _build(self) -> None:
+        parts = _scanner().split(" " + self.low)
+        # parts: text, character, key, text, character, key, ..., text; a key
+        # starts where the lengths before it add up to (less the space put in front)
+        starts = accumulate(map(len, parts), initial=-1)
+        words: dict[str, list[int]] = {}
+        get = words.get
+        for k, pos in zip(parts[2::3], islice(starts, 2, None, 3)):
+            lst = get(k)
+            if lst is None:
+                words[k] = [pos]
+            else:
+                lst.append(pos)
+        self._words = words
+        self._gen = _wanted_gen
+        self._keys: list[str] | None = None
+        # Answers given before stay right: they are for keys wanted then, and
+        # a scan for more keys finds the same words for those.
 
     def short(self, key: str) -> list[int]:
         """Starts of the words that begin with ``key`` (shorter than a full key)."""
         got = self._short.get(key)
         if got is None:
+            words = self.words
             if self._keys is None:
-                self._keys = sorted(self.words)
+                self._keys = sorted(words)
             keys = self._keys
             lo = bisect_left(keys, key)
             hi = bisect_left(keys, key[:-1] + chr(ord(key[-1]) + 1), lo)
-            got = [pos for k in keys[lo:hi] for pos in self.words[k]]
+            got = [pos for k in keys[lo:hi] for pos in words[k]]
             if hi - lo > 1:
                 got.sort()
             self._short[key] = got
@@ -629,6 +731,25 @@ class TextIndex:
             out.append(i)
             i = self.low.find(key, i + 1)
         return out
+
+    def positions(self, keyset: _KeySet) -> list[int]:
+        """Starts, in order and once each, of the words (or substrings) the keys name."""
+        got = self._merged.get(keyset)
+        if got is None:
+            words = self.words
+            keys = keyset.keys
+            got = []
+            for kind, key in keys:
+                if kind == "word":
+                    got += words.get(key, ())
+                elif kind == "short":
+                    got += self.short(key)
+                else:
+                    got += self.occurrences(key)
+            if len(keys) > 1:
+                got = sorted(set(got))
+            self._merged[keyset] = got
+        return got
 
 
 _KINDS = ("word", "short", "sub")
@@ -723,39 +844,49 @@ def cached_lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
 
 
 class CueIndex:
-    """Patterns indexed by the words they can start with; see ``lead_keys``."""
+    """Patterns indexed by the words they can start with; see ``lead_keys``.
+
+    Patterns with the same lead keys ("the Kremlin", "the alliance", "the
+    President": all at "the") are first tried together, as one alternation
+    (``_gate``): a pattern can match only where the alternation does, and at
+    most places neither does, so one ``match`` call stands for many.
+    """
 
     def __init__(self, patterns: list[re.Pattern]):
         self.patterns = list(patterns)
         self.keys = [cached_lead_keys(p) for p in self.patterns]
         if _lead_dirty:
             _save_lead_memo()
-
-    def _positions(self, i: int, tix: TextIndex) -> list[int]:
-        got: list[int] = []
-        keys = self.keys[i]
-        for kind, key in keys:
-            if kind == "word":
-                got += tix.words.get(key, ())
-            elif kind == "short":
-                got += tix.short(key)
-            else:
-                got += tix.occurrences(key)
-        if len(keys) > 1:
-            got = sorted(set(got))
-        return got
+        self._lookup = [_keyset(k) if k is not None else None for k in self.keys]
+        _want(k for keys in self.keys if keys for k in keys)
+        together: dict[_KeySet, list[re.Pattern]] = {}
+        for ks, pat in zip(self._lookup, self.patterns):
+            if ks is not None and _joinable(pat):
+                together.setdefault(ks, []).append(pat)
+        gates = {ks: _gate(pats) for ks, pats in together.items() if len(pats) > 1}
+        self._gates = [gates.get(ks) if ks is not None and _joinable(pat) else None
+                       for ks, pat in zip(self._lookup, self.patterns)]
 
     def finditer(self, text: str, tix: TextIndex | None = None) -> list[tuple[int, re.Match]]:
         """(pattern number, match) for every pattern, as its ``finditer(text)`` would give."""
         tix = tix if tix is not None and tix.text is text else TextIndex(text)
         out = []
+        passed: dict[_KeySet, list[int]] = {}  # where the keys' gate matches
         for i, pat in enumerate(self.patterns):
             if self.keys[i] is None:
                 out.extend((i, m) for m in pat.finditer(text))
                 continue
+            positions = tix.positions(self._lookup[i])
+            gate = self._gates[i]
+            if gate is not None:
+                got = passed.get(self._lookup[i])
+                if got is None:
+                    gmatch = gate.match
+                    got = passed[self._lookup[i]] = [pos for pos in positions if gmatch(text, pos) is not None]
+                positions = got
             last = -1
             match = pat.match
-            for pos in self._positions(i, tix):
+            for pos in positions:
                 if pos < last:
                     continue
                 m = match(text, pos)
@@ -769,8 +900,12 @@ class CueIndex:
         short word ("no") can match where the whole word ("nope") was indexed."""
         extra: dict[int, list[int]] = {}
         low = tix.low
-        for a, b in spans:
-            if a < b < len(low) and _WORD_CHAR.match(low, b) and _WORD_CHAR.match(low, b - 1):
+        # the characters at the spans' ends, in one string: only the ends at a
+        # word character (rare: spans end at punctuation) are looked at further
+        cut = [(a, b) for a, b in spans if a < b < len(low)]
+        for hit in _WORD_CHAR.finditer("".join([low[b] for _, b in cut])):
+            a, b = cut[hit.start()]
+            if _WORD_CHAR.match(low, b - 1):
                 ws = b - 1
                 while ws > a and b - ws < _KEYLEN and _WORD_CHAR.match(low, ws - 1):
                     ws -= 1
@@ -790,6 +925,7 @@ class CueIndex:
             return out
         starts = [a for a, _ in spans]
         extra = self._cut_words(tix, spans)
+        passed: dict[_KeySet, list[int]] = {}
         for i, pat in enumerate(self.patterns):
             if self.keys[i] is None:
                 if pat.search(text, spans[0][0], spans[-1][1]) is None:
@@ -797,11 +933,17 @@ class CueIndex:
                 for si, (a, b) in enumerate(spans):
                     out[si].extend((i, m) for m in pat.finditer(text, a, b))
                 continue
-            last = -1
-            match = pat.match
-            positions = self._positions(i, tix)
+            positions = tix.positions(self._lookup[i])
+            gate = self._gates[i]
             if i in extra:
                 positions = sorted(set(positions).union(extra[i]))
+            elif gate is not None:
+                got = passed.get(self._lookup[i])
+                if got is None:
+                    got = passed[self._lookup[i]] = _passing(gate, text, positions, starts, spans)
+                positions = got
+            last = -1
+            match = pat.match
             for pos in positions:
                 if pos < last:
                     continue
@@ -816,3 +958,37 @@ class CueIndex:
                     out[si].append((i, m))
                     last = m.end()
         return out
+
+
+def _joinable(pat: re.Pattern) -> bool:
+    """The pattern means the same inside an alternation: no groups (their
+    numbers would change) and no verbose flag (a comment would run on)."""
+    return pat.groups == 0 and not pat.flags & re.VERBOSE
+
+
+_INLINE = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
+
+
+def _gate(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One alternation of ``patterns``, each under its own flags: it matches
+    at a position exactly when one of them does."""
+    alts = []
+    for p in patterns:
+        on = "".join(c for f, c in _INLINE if p.flags & f)
+        off = "".join(c for f, c in _INLINE if not p.flags & f)
+        alts.append(f"(?{on}-{off}:{p.pattern})" if off else f"(?{on}:{p.pattern})")
+    try:
+        return re.compile("|".join(alts))
+    except re.error:  # e.g. a flag set inside one pattern, allowed only at its start
+        return None
+
+
+def _passing(gate: re.Pattern, text: str, positions: list[int], starts: list[int], spans) -> list[int]:
+    """The ``positions`` inside a span where ``gate`` matches within that span."""
+    got = []
+    gmatch = gate.match
+    for pos in positions:
+        si = bisect_right(starts, pos) - 1
+        if si >= 0 and pos < spans[si][1] and gmatch(text, pos, spans[si][1]) is not None:
+            got.append(pos)
+    return got

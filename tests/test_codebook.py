@@ -82,10 +82,13 @@ def test_cue_index_equals_finditer_on_odd_text():
         (r"\bdemand(?:s|ed|ing)?\b(?! for)", re.I), (r"\bUS\b", 0), (r"\b[Tt]he\s+[Kk]remlin\b", 0),
         (r"\bis\s+open\b", re.I), (r"\b(?:will|would|won[’']t)\s+not\b", re.I), (r"rolling back", re.I),
         (r"(?<!\w)kelvin", re.I), (r"\bstrike weapons\b", re.I), (r"\bsay\w*", re.I), (r"\b1997\b", 0),
-        (r"(?:the\s+)?talks", re.I), (r"\bno\b", re.I)]]
+        (r"(?:the\s+)?talks", re.I), (r"\bno\b", re.I),
+        # sharing lead keys with the above, so tried together first (a gate)
+        (r"\bthe\s+talks$", re.I | re.M), (r"\bThe\b", 0), (r"\b(the)\s+\1\b", re.I), (r"\bdemands?", 0)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
-             "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no"]
+             "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
+             "the talks\n", "THE the", "The"]
     alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
     for _ in range(300):
         text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
@@ -127,3 +130,14 @@ def test_lead_keys_cache_is_honest_and_ignored_when_broken(tmp_path, monkeypatch
         f.write('{"34:\\\\bdemand(?:s|ed)?\\\\b": [["bogus", ""]]}')
     monkeypatch.setattr(codebook, "_lead_memo", None)
     assert codebook.CueIndex(pats).keys == idx.keys  # malformed: ignored, recomputed
+
+
+def test_text_index_answers_an_index_made_after_it():
+    import re
+    text = "The zyzzyva met the Kremlin; zyzzyvas, “zyz” and ZYZZ-yva."
+    tix = codebook.TextIndex(text)
+    first = [re.compile(r"\b[Tt]he\s+[Kk]remlin\b")]
+    assert [m.span() for _, m in codebook.CueIndex(first).finditer(text, tix)] == [(16, 27)]
+    later = [re.compile(r"\bzyzzyvas?\b", re.I), re.compile(r"\bzyz\b", re.I), re.compile(r"\bzy", re.I)]
+    got = codebook.CueIndex(later).finditer(text, tix)  # keys no index had when tix was built
+    assert [(i, m.span()) for i, m in got] == _naive(later, text)
