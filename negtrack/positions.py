@@ -318,12 +318,14 @@ def _quote_covering(quotes, pos):
 
 
 WITH_ING = re.compile(r"\bwith\s+(?:all\s+)?(?:the\s+)?(?:[\w’'.-]+\s+){0,2}$", re.I)
+ING = re.compile(r"\w+ing\b")
+COMMA_OR_SEMICOLON = re.compile(r"[,;]")
 
 
 def _is_object(text: str, clause_start: int, a: Agent, cue=None) -> bool:
     pre = text[max(clause_start, a.start - 40):a.start]
-    if cue is not None and re.match(r"\w+ing\b", cue.text) and WITH_ING.search(pre) and cue.start >= a.end \
-            and len(text[a.end:cue.start].split()) <= 4 and not re.search(r"[,;]", text[a.end:cue.start]):
+    if cue is not None and ING.match(cue.text) and WITH_ING.search(pre) and cue.start >= a.end \
+            and len(text[a.end:cue.start].split()) <= 4 and not COMMA_OR_SEMICOLON.search(text[a.end:cue.start]):
         return False  # "with all the leaders agreeing that …": the leaders agree
     return bool(PREPOSITION.search(pre)) and not AGENT_OF.search(pre)
 
@@ -401,9 +403,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     stmts = [None] * len(sentences)
     for si in _holding(starts, spans, tx_starts):
         stmts[si] = _statement_date(ctx, sentences[si], tx_starts, ctx.says[si] if ctx.says is not None else None)
-    questions = [bool(ctx.speaking[si].question or "?" in s.text and QUESTION_END.search(s.text))
-                 for si, s in enumerate(sentences)]
-    need = _needed(ctx, sentences, starts, all_cues, stmts, questions)
+    need, responding = _needed(ctx, sentences, starts, all_cues, stmts)
     wanted = [sp for sp, n in zip(spans, need) if n]
     per_sentence = iter(_SENTENCE_IX.finditer_spans(text, wanted, ctx.tix))
     # per sentence, the parties of the people named there (for "the leaders" later on)
@@ -434,7 +434,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                 if m in ctx.reporters:
                     last_person = m
         if not need[si]:
-            if questions[si]:
+            if tracing and _question(ctx, si, s):
                 entry["skipped"] = "question"
             continue  # no cue, counter-position, statement date or response owner here
         if not tracing:
@@ -445,11 +445,11 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
             for a in agents:
                 if a.person and a.how != "we":
                     statement_date[a.person] = stmt
-        if questions[si]:
+        if _question(ctx, si, s):
             entry["skipped"] = "question"
             continue
         # who owns "the response" in this sentence, for later eval cues
-        for a in agents:
+        for a in agents if si in responding else ():
             if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)) or RESPONSE_NOUN.search(text, a.start, a.end):
                 response_owner = _owner(text, agents, (s.start, s.end), a.end + 1) or [a]
         cues = [c for c in all_cues[si] if not _masked(ctx.masked, c.start)]
@@ -490,6 +490,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
             actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, free)
             if not actors:
                 continue
+            act = _act_date(ctx, clause, cue, s, tx_starts, ctx.issues[si])
             if cue.stance == "no-response" and actor_how == "speaker":
                 continue  # "this is neglect of the norm", the minister said: others' silence, not his
             speaker = ctx.speaking[si].person
@@ -505,8 +506,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                         stance = "demand" if (stance == "reject" and cue.frame == "verb") else "reject"
                     elif im.rule == "opposite" and stance == "reject" and cue.frame == "verb":
                         stance = "demand"  # "we will rally the world to oppose its aggression"
-                    date, prec, drule = _date(ctx, clause, cue, s, stmt, statement_date.get(sp) if sp else None,
-                                              tx_starts, ctx.issues[si])
+                    date, prec, drule = _date(ctx, act, stmt, statement_date.get(sp) if sp else None)
                     if actor_how == "frame-anaphora" and drule in ("published", "statement-carried") \
                             and cue.stance in owner_date:
                         # "Those demands include …": made when their owner made them
@@ -550,9 +550,14 @@ def _holding(starts: list[int], spans: list[tuple[int, int]], points) -> list[in
     return sorted(found)
 
 
-def _needed(ctx: Context, sentences: list[Sentence], starts: list[int], all_cues, stmts, questions) -> list[bool]:
+def _question(ctx: Context, si: int, s: Sentence) -> bool:
+    return bool(ctx.speaking[si].question or "?" in s.text and QUESTION_END.search(s.text))
+
+
+def _needed(ctx: Context, sentences: list[Sentence], starts: list[int], all_cues, stmts) -> tuple[list[bool], set]:
     """Per sentence, whether it can yield a position (an unmasked cue, or a counter-position),
-    dates a statement, or names who owns "the response": only those need agents.
+    dates a statement, or names who owns "the response": only those need agents. And
+    the sentences where a response noun is, the only ones whose agents can own one.
 
     Most sentences have none of these; the candidates are found from the cues,
     issues, dates and response nouns themselves rather than by testing each sentence.
@@ -569,11 +574,11 @@ def _needed(ctx: Context, sentences: list[Sentence], starts: list[int], all_cues
     candidates.update(si for si, found in enumerate(ctx.issues) if found)
     need = [False] * len(sentences)
     for si in candidates:
-        need[si] = bool(stmts[si]) or not questions[si] and (
+        need[si] = bool(stmts[si]) or not _question(ctx, si, sentences[si]) and (
             any(not _masked(ctx.masked, c.start) for c in all_cues[si])
             or any(m.rule == "counter" for m in ctx.issues[si])
             or si in responding)
-    return need
+    return need, responding
 
 
 def _masked(spans, pos: int) -> bool:
@@ -599,8 +604,8 @@ _POSS = re.compile(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?")
 
 
 def _skip_poss(text: str, i: int) -> int:
-    m = _POSS.match(text[i:i + 20])
-    return i + (m.end() if m else 0)
+    m = _POSS.match(text, i, i + 20)
+    return m.end() if m else i
 
 
 def _unique_issues(issues: list[Mention], cue=None) -> list[Mention]:
@@ -634,6 +639,8 @@ POSSESSIVES = frozenset(("my", "our", "his", "her", "their", "its"))
 UNRESOLVED_SUBJECT = re.compile(r"\b(?:they|he|she)(?:[’']\w+)?\s+(?:[\w’']+\s+){0,3}$", re.I)
 POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# between a noun cue's owner and the cue: "Russia's key security demands"
+OWNER_GAP = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}")
 DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
                         r"new|latest|such|any)\s+$", re.I)
 
@@ -679,7 +686,7 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     if frame == "noun":
         own = [a for a in agents if a.start < cue.start and (a.end >= cue.end or (
                a.end <= cue.start and cue.start - a.end <= 25
-               and re.fullmatch(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}", text[a.end:cue.start])
+               and OWNER_GAP.fullmatch(text[a.end:cue.start])
                and not REPORTING.search(text, a.end, cue.start)  # "NATO sources say the demands"
                and not POSSESSIVE_WORD.search(text, a.end, cue.start)))]  # "presented to NATO its proposal"
         if not own and POSSESSIVE.search(text, max(s.start, cue.start - 30), cue.start):
@@ -774,8 +781,12 @@ def _resolve(ctx: Context, t: Timex):
     return str(r[0]), r[1]
 
 
-def _date(ctx: Context, clause, cue, s: Sentence, stmt, carried, tx_starts, issues):
-    """(date, precision, rule): act date in the clause, else statement date, else publication."""
+# a date right after a reporting verb: the statement's, not the act's
+SAID_DATE = re.compile(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$")
+
+
+def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tuple[str, str] | None:
+    """(date, precision) the clause gives for the cue's act, the one nearest the cue; else None."""
     text = ctx.text
     # a fronted date ("On Jan. 27, after talks, …") dates the whole sentence
     lead = LEAD_DATE.match(text, s.start, s.end)
@@ -788,9 +799,7 @@ def _date(ctx: Context, clause, cue, s: Sentence, stmt, carried, tx_starts, issu
             continue
         if any(m.start <= t.start < m.end for m in issues):
             continue
-        # a date attached to a reporting verb is the statement's, not the act's
-        pre = text[max(s.start, t.start - 30):t.start]
-        if re.search(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$", pre):
+        if SAID_DATE.search(text[max(s.start, t.start - 30):t.start]):
             continue
         r = _resolve(ctx, t)
         if not r or r[1] == "year":
@@ -798,8 +807,13 @@ def _date(ctx: Context, clause, cue, s: Sentence, stmt, carried, tx_starts, issu
         dist = abs(t.start - cue.start)
         if best is None or dist < best[0]:
             best = (dist, r)
-    if best:
-        return best[1][0], best[1][1], "act"
+    return best[1] if best else None
+
+
+def _date(ctx: Context, act, stmt, carried):
+    """(date, precision, rule): the act's date (``_act_date``), else the statement's, else publication."""
+    if act:
+        return act[0], act[1], "act"
     if stmt:
         return stmt[0], stmt[1], "statement"
     if carried:
