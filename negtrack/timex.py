@@ -318,8 +318,9 @@ _CLAUSE_BREAK = _Lazy(r"[;:\"“”]|''|``| -- |—|–")
 # the stop.
 _SENT_SPLIT = _Lazy(r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|(?<=\n)\s*\n)")
 
-# rule -> compiled pattern, filled on the first tag
+# rule -> compiled pattern, and the words it needs, filled on the first tag
 _RX = {}
+_NEED_RX = {}
 
 
 def _compiled(name):
@@ -336,6 +337,7 @@ def _compile():
     for name, value in list(globals().items()):
         if isinstance(value, _Lazy):
             _compiled(name)
+    _NEED_RX.update((name, re.compile(words)) for name, words in _NEEDS.items())
     _RX = {name: p.compile() for name, p in _RULES.items()}
 
 # ---------------------------------------------------------------------------
@@ -1267,6 +1269,21 @@ for _w, _rules in _KEYWORDS.items():
 _DIGITS4 = _Lazy(r"[12](?<![0-9][12])[0-9]{3}(?![0-9])")  # the class first: re skips to it fast
 _DIGIT_RULES = ("year", "iso", "decade", "qshort", "season_year")
 _DECADE_APOS = _Lazy(r"'[0-9]0s")
+# rule -> words (lower case) of which every match holds one.  A window with
+# none of them cannot hold a match and is not scanned: many windows come from
+# anchors the rule shares with others (a "year" opens windows for the season
+# and quarter rules too; a weekday for the month-day rules).  The test suite
+# checks that every path through each pattern takes one of its words.
+_NEEDS = {
+    "mdy": "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", "dmy": "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+    "century": "century", "ago": "ago|earlier|from|hence", "yearago": "year", "daybefore": "yesterday|tomorrow",
+    "yearend": "end", "season_year": "spring|summer|fall|autumn|winter", "quarter": "quarter|period|half",
+    "holiday": "christmas|thanksgiving|new|halloween|independence|valentine|boxing|labor|memorial|election|easter",
+}
+# The letters other than ASCII that re.IGNORECASE takes for ASCII ones ("ſ"
+# matches "s"): with one in the text, a needed word may be missing from the
+# ASCII lower-cased copy, so every window is scanned.
+_ASCII_LOOKALIKE = _Lazy("[\u0130\u0131\u017f\u212a]")
 # characters a window reaches before / after its anchor, per rule (the
 # longest prefix and suffix each pattern can have, plus 20 for look-aheads)
 _REACH = {
@@ -1290,9 +1307,11 @@ def _ascii_lower(text):
     return low
 
 
-def _windows(text):
-    """rule -> merged [start, end] windows around the anchors that can start it."""
-    low = _ascii_lower(text)
+def _windows(text, low=None):
+    """rule -> merged [start, end] windows around the anchors that can start it
+    (``low``: the text through ``_ascii_lower``)."""
+    if low is None:
+        low = _ascii_lower(text)
     n = len(text)
     hits = []  # (position, end, rules)
     find = low.find
@@ -1386,9 +1405,12 @@ def _tag(text, published, sentences):
 
     cands = []
     n = len(text)
-    windows = _windows(text)
+    low = _ascii_lower(text)
+    windows = _windows(text, low)
+    needs = _NEED_RX if text.isascii() or not _ASCII_LOOKALIKE.search(text) else {}
     for name, rx in _RX.items():
-        matches = (m for ws, we in windows.get(name, ())
+        need = needs.get(name)
+        matches = (m for ws, we in windows.get(name, ()) if need is None or need.search(low, ws, we)
                    for m in rx.finditer(text, ws, we) if m.end() < we - 20 or we == n)
         for m in matches:
             s, e = m.span()

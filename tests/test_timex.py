@@ -400,3 +400,46 @@ def test_start_check_admits_every_start_of_its_pattern(name):
             assert ch == "CATEGORY_DIGIT" and r"\d" in allowed, ch
         else:
             assert re.fullmatch(allowed, ch, p.flags), ch
+
+
+def _takes_one_of(items, words):
+    """Every match of the parsed sequence holds one of ``words`` (lower case)."""
+    from re import _constants as c
+
+    run = ""  # the literal text the sequence has surely matched so far
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av).lower()
+            if any(w in run for w in words):
+                return True
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # consumes nothing: the run goes on
+        run = ""
+        if op is c.SUBPATTERN:
+            alts = [av[3]]
+        elif op is c.BRANCH:
+            alts = av[1]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            alts = [av[2]]
+        else:
+            continue
+        if all(_takes_one_of(alt, words) for alt in alts):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("rule", sorted(timex._NEEDS))
+def test_every_match_of_a_rule_holds_a_word_it_needs(rule):
+    from re import _parser
+
+    p = timex._RULES[rule]
+    words = timex._NEEDS[rule].split("|")
+    assert p.flags & re.IGNORECASE and all(w.islower() for w in words)
+    assert _takes_one_of(_parser.parse(p.pattern, p.flags), words)
+
+
+def test_ascii_lookalikes_are_all_the_letters_ignorecase_takes_for_ascii_ones():
+    every = "".join(map(chr, range(0x80, 0x110000)))
+    found = "".join(sorted(set(re.findall("[a-z]", every, re.IGNORECASE))))
+    assert timex._ASCII_LOOKALIKE.pattern == f"[{found}]"
