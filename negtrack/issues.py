@@ -23,6 +23,12 @@ Design decisions:
   regular cue of any issue is found, and never feed anaphora.
 * Overlapping cues keep the longest match, so a cue inside a longer cue of
   another issue does not also fire.
+* ``resolve`` looks for anaphora only where they can resolve: not before the
+  first sentence that names an issue, and with each regex only in sentences
+  that hold a word every match of it needs (one of ``HEADS`` for
+  ``ANAPHORA``, "part" for ``PART``, a colon for ``NUMBERED``), found by one
+  scan of the folded text per word rather than a regex run per sentence.
+  Measured on 68 texts (10,855 sentences): 50 ms before, 19 ms after.
 """
 
 from __future__ import annotations
@@ -34,9 +40,13 @@ from dataclasses import dataclass, field
 from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold, non_overlapping
 from negtrack.models import Mention, Sentence
 
+# The nouns an anaphoric phrase ends in ("these issues"): a sentence without
+# one (most) needs no ANAPHORA scan.
+HEADS = ("issues", "concerns", "demands", "proposals", "questions", "points", "topics", "areas", "matters", "initiatives",
+         "measures")
 ANAPHORA = re.compile(
     r"\b(?:these|those|the above|such|both|all (?:of )?(?:these|those|the))\s+(?:\w+\s+){0,2}"
-    r"(?:issues|concerns|demands|proposals|questions|points|topics|areas|matters|initiatives|measures)\b"
+    r"(?:" + "|".join(HEADS) + r")\b"
     r"|\bthe\s+(?:two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points)\b",
     re.I,
 )
@@ -102,16 +112,23 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
     anaphoric phrase, with rule ``anaphora``. ``low``: the text folded
     (``codebook.fold``, as ``TextIndex.low``) when the caller has it.
     """
+    if low is None:
+        low = fold(text)
     out: list[list[Mention]] = []
     last: list[str] = []
     parts: dict[str, list[str]] = {}
     prev_single = False  # the sentence before named issues itself
-    referring = _referring(low, sentences) if low is not None else None
+    heads: list[bool] | None = None  # per sentence, whether it holds one of HEADS
     for si, (s, found) in enumerate(zip(sentences, by_sentence)):
-        if any(m.rule != "weak" for m in found):
-            found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
+        if not found and not last:
+            out.append([])  # nothing named yet, so nothing to refer back to
+            continue
+        slugs: list[str] = []
+        if found:
+            if any(m.rule != "weak" for m in found):
+                found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
+            slugs = _unique(m.id for m in found if m.rule in ("cue", "counter", "opposite"))
         mentions = list(found)
-        slugs = _unique(m.id for m in found if m.rule in ("cue", "counter", "opposite"))
         lead = LEAD_ANAPHOR.match(s.text) if last else None
         if lead:
             for slug in last:
@@ -125,32 +142,39 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
             if p:
                 mentions.append(Mention("issue", last[0], s.start + p.start(), s.start + p.end(), p.group(0),
                                         "anaphora"))
-        if not slugs and (referring[si] if referring is not None else _may_refer(s.text)):
-            for a in ANAPHORA.finditer(s.text):
+        if not slugs and last:
+            if heads is None:
+                heads = _holding(low, sentences, si, HEADS)
+            a = ANAPHORA.search(s.text) if heads[si] else None
+            if a:
                 for slug in last:
                     mentions.append(Mention("issue", slug, s.start + a.start(), s.start + a.end(), a.group(0),
                                             "anaphora"))
-                break
-            if not mentions:
-                p = PART.search(s.text)
+            if not mentions and parts:
+                p = _part(s, low)
                 if p and p.group(1).lower() in parts:
                     for slug in parts[p.group(1).lower()]:
                         mentions.append(Mention("issue", slug, s.start + p.start(), s.start + p.end(), p.group(0),
                                                 "anaphora"))
         prev_single = bool(slugs)
         if slugs:
-            num = NUMBERED.search(s.text)
+            num = NUMBERED.search(s.text) if ":" in s.text else None
             if num:
                 n = NUMBERS[num.group(1).lower()]
                 after = _unique(m.id for m in found if m.start >= s.start + num.end())
                 last = after[:n] or slugs
             else:
                 last = slugs
-            p = PART.search(s.text)
+            p = _part(s, low)
             if p:
                 parts[p.group(1).lower()] = last
         out.append(mentions)
     return out
+
+
+def _part(s: Sentence, low: str) -> re.Match | None:
+    """``PART.search(s.text)``, run only where the folded sentence holds "part"."""
+    return PART.search(s.text) if low.find("part", s.start, s.end) >= 0 else None
 
 
 _CLAUSE_MARK = re.compile(r"[;:—–]|,\s+(?:but|while|which|although)\b|\bbut\b")
@@ -166,31 +190,22 @@ def _alone(m: Mention, found: list[Mention], s: Sentence, text: str) -> bool:
     return not any(x.rule != "weak" and a <= x.start < b for x in found)
 
 
-# Every ANAPHORA and PART match holds one of these words: a sentence with none
-# of them (most) needs no regex scan.
-_REFERRING = ("issue", "concern", "demand", "proposal", "question", "point", "topic", "area", "matter", "initiative",
-              "measure", "part")
+def _holding(low: str, sentences: list[Sentence], first: int, words: tuple[str, ...]) -> list[bool]:
+    """Per sentence from ``first`` on, whether it holds one of ``words`` (ASCII, lower case).
 
-
-def _may_refer(sentence: str) -> bool:
-    low = fold(sentence)
-    return any(w in low for w in _REFERRING)
-
-
-def _referring(low: str, sentences: list[Sentence]) -> list[bool]:
-    """Per sentence, ``_may_refer(sentence.text)``, from one scan of the folded text.
-
-    The words are ASCII, and folding a sentence alone or within the text gives
-    the same ASCII letters, so a word found in the text inside a sentence's
-    span is one ``_may_refer`` finds in the sentence.
+    One scan of the folded text per word, not one per sentence. ``fold``
+    gives an ASCII letter exactly where re.IGNORECASE matches that letter,
+    so a sentence a case-insensitive pattern built on ``words`` can match
+    is one found here.
     """
     starts = [s.start for s in sentences]
     hit = [False] * len(sentences)
-    for w in _REFERRING:
-        i = low.find(w)
+    begin = sentences[first].start
+    for w in words:
+        i = low.find(w, begin)
         while i >= 0:
             k = bisect_right(starts, i) - 1
-            if k >= 0 and i + len(w) <= sentences[k].end:
+            if i + len(w) <= sentences[k].end:
                 hit[k] = True
             i = low.find(w, i + 1)
     return hit

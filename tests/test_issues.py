@@ -48,11 +48,20 @@ def test_object_pronoun_after_one_named_issue():
     assert not [m for m in ext.trace[1]["issues"] if m[2] == "anaphora"]
 
 
-def test_referring_words_found_in_the_folded_text_match_each_sentence():
+def test_head_nouns_found_in_the_folded_text_match_each_sentence():
+    import re
+
     from negtrack.codebook import fold
 
-    for t in ("The ISSUE remains. İstanbul PART of it? ſuch Concerns. Nothing here.\n\nA proposaL; the Kmatter.",
-              "ΣΑΣ issue Σ. Part-time ı demand… “question” topics",
-              "no referring words at all"):
+    words = issues.HEADS + ("part",)
+    pattern = re.compile("|".join(words), re.I)
+    for t in ("The ISSUES remain. İstanbul PART of it? ſuch Concerns. Nothing here.\n\nA proposaLs; the Kmatters.",
+              "ΣΑΣ iſſues Σ. Part-time ı demands… “questions” topics",
+              "no referring words at all", "Issue. Topic. Concern, areA, POINTs."):
         ss = sentences.split(t)
-        assert issues._referring(fold(t), ss) == [issues._may_refer(s.text) for s in ss]
+        assert issues._holding(fold(t), ss, 0, words) == [bool(pattern.search(s.text)) for s in ss]
+
+
+def test_anaphora_before_any_named_issue_refers_to_nothing():
+    assert resolved("These issues matter. The first part is long. NATO expansion is the first part.") == [
+        [], [], ["nato-expansion"]]
