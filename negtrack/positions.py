@@ -215,6 +215,11 @@ def _names_people(m: Mention, book: Codebook) -> bool:
     return actor is not None and actor.kind == "party"
 
 
+def _people_parties(mentions: list[Mention], book: Codebook) -> list[str]:
+    """The parties of the mentions of people (see ``_names_people``)."""
+    return [p for p in (party_of(m, book) for m in mentions if _names_people(m, book)) if p]
+
+
 def _group_parties(phrase: str, recent: list[str], speaker: str | None, here: list[str]) -> list[str]:
     """The parties a group phrase stands for: the speaker's and those named lately.
 
@@ -406,8 +411,6 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     need, responding = _needed(ctx, sentences, starts, all_cues, stmts)
     wanted = [sp for sp, n in zip(spans, need) if n]
     per_sentence = iter(_SENTENCE_IX.finditer_spans(text, wanted, ctx.tix))
-    # per sentence, the parties of the people named there (for "the leaders" later on)
-    named_parties: list = [()] * len(sentences)
 
     for si, s in enumerate(sentences):
         named = ctx.actors[si]
@@ -418,11 +421,11 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                      "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
                      "cues": [], "positions": []}
             trace.append(entry)
-        if named:
-            named_parties[si] = [p for p in (party_of(m, book) for m in named if _names_people(m, book)) if p]
         if need[si]:
             found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
-            recent = [p for ps in named_parties[max(0, si - GROUP_WINDOW):si] for p in ps]
+            # the parties named lately: only a group phrase ("the leaders") looks at them
+            recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
+                      ] if found[2] else ()
             agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
                              found, recent)
         else:
