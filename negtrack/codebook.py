@@ -652,10 +652,12 @@ class _KeySet:
     """A pattern's lead keys, one object for each distinct set: a TextIndex keeps
     its answers per object, hashed by identity rather than by the keys."""
 
-    __slots__ = ("keys",)
+    __slots__ = ("keys", "disjoint")
 
     def __init__(self, keys: tuple[tuple[str, str], ...]):
         self.keys = keys
+        # full keys never share a word; a short key or a substring can
+        self.disjoint = all(kind == "word" for kind, _ in keys)
 
 
 _keysets: dict[tuple, _KeySet] = {}
@@ -747,7 +749,7 @@ class TextIndex:
                 else:
                     got += self.occurrences(key)
             if len(keys) > 1:
-                got = sorted(set(got))
+                got = sorted(got) if keyset.disjoint else sorted(set(got))
             self._merged[keyset] = got
         return got
 
@@ -846,10 +848,11 @@ def cached_lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
 class CueIndex:
     """Patterns indexed by the words they can start with; see ``lead_keys``.
 
-    Patterns with the same lead keys ("the Kremlin", "the alliance", "the
-    President": all at "the") are first tried together, as one alternation
-    (``_gate``): a pattern can match only where the alternation does, and at
-    most places neither does, so one ``match`` call stands for many.
+    Patterns that share a lead key ("the Kremlin", "the alliance", "the
+    President": all at "the") are first tried together at that key's words,
+    as one alternation (``_gate``): a pattern can match only where the
+    alternation does, and at most words none does, so one ``match`` call
+    stands for many.
     """
 
     def __init__(self, patterns: list[re.Pattern]):
@@ -859,34 +862,54 @@ class CueIndex:
             _save_lead_memo()
         self._lookup = [_keyset(k) if k is not None else None for k in self.keys]
         _want(k for keys in self.keys if keys for k in keys)
-        together: dict[_KeySet, list[re.Pattern]] = {}
-        for ks, pat in zip(self._lookup, self.patterns):
-            if ks is not None and _joinable(pat):
-                together.setdefault(ks, []).append(pat)
-        gates = {ks: _gate(pats) for ks, pats in together.items() if len(pats) > 1}
-        self._gates = [gates.get(ks) if ks is not None and _joinable(pat) else None
-                       for ks, pat in zip(self._lookup, self.patterns)]
+        # each lead key (as a one-key set) -> the patterns that can start there
+        sharing: dict[_KeySet, list[re.Pattern]] = {}
+        self._sources: list[list[_KeySet] | None] = []
+        for keys, pat in zip(self.keys, self.patterns):
+            own = [_keyset([k]) for k in keys] if keys is not None and _joinable(pat) else None
+            self._sources.append(own)
+            for ks in own or ():
+                sharing.setdefault(ks, []).append(pat)
+        self._gates = {ks: gate for ks, pats in sharing.items()
+                       if len(pats) > 1 and (gate := _gate(pats)) is not None}
+        self._sources = [own if own and any(ks in self._gates for ks in own) else None
+                         for own in self._sources]
+
+    def _candidates(self, i: int, tix: TextIndex, passed: dict, through) -> list[int]:
+        """Where pattern ``i`` can match, in order: the words of its keys, of a
+        gated key only those where ``through(gate, positions)`` let them pass."""
+        own = self._sources[i]
+        if own is None:
+            return tix.positions(self._lookup[i])
+        lists = []
+        for ks in own:
+            gate = self._gates.get(ks)
+            if gate is None:
+                lists.append(tix.positions(ks))
+                continue
+            got = passed.get(ks)
+            if got is None:
+                got = passed[ks] = through(gate, tix.positions(ks))
+            lists.append(got)
+        return lists[0] if len(lists) == 1 else sorted(set().union(*lists))
 
     def finditer(self, text: str, tix: TextIndex | None = None) -> list[tuple[int, re.Match]]:
         """(pattern number, match) for every pattern, as its ``finditer(text)`` would give."""
         tix = tix if tix is not None and tix.text is text else TextIndex(text)
         out = []
-        passed: dict[_KeySet, list[int]] = {}  # where the keys' gate matches
+        passed: dict[_KeySet, list[int]] = {}
+
+        def through(gate: re.Pattern, positions: list[int]) -> list[int]:
+            gmatch = gate.match
+            return [pos for pos in positions if gmatch(text, pos) is not None]
+
         for i, pat in enumerate(self.patterns):
             if self.keys[i] is None:
                 out.extend((i, m) for m in pat.finditer(text))
                 continue
-            positions = tix.positions(self._lookup[i])
-            gate = self._gates[i]
-            if gate is not None:
-                got = passed.get(self._lookup[i])
-                if got is None:
-                    gmatch = gate.match
-                    got = passed[self._lookup[i]] = [pos for pos in positions if gmatch(text, pos) is not None]
-                positions = got
             last = -1
             match = pat.match
-            for pos in positions:
+            for pos in self._candidates(i, tix, passed, through):
                 if pos < last:
                     continue
                 m = match(text, pos)
@@ -926,6 +949,17 @@ class CueIndex:
         starts = [a for a, _ in spans]
         extra = self._cut_words(tix, spans)
         passed: dict[_KeySet, list[int]] = {}
+
+        def through(gate: re.Pattern, positions: list[int]) -> list[int]:
+            """The positions inside a span where ``gate`` matches within that span."""
+            got = []
+            gmatch = gate.match
+            for pos in positions:
+                si = bisect_right(starts, pos) - 1
+                if si >= 0 and pos < spans[si][1] and gmatch(text, pos, spans[si][1]) is not None:
+                    got.append(pos)
+            return got
+
         for i, pat in enumerate(self.patterns):
             if self.keys[i] is None:
                 if pat.search(text, spans[0][0], spans[-1][1]) is None:
@@ -933,15 +967,9 @@ class CueIndex:
                 for si, (a, b) in enumerate(spans):
                     out[si].extend((i, m) for m in pat.finditer(text, a, b))
                 continue
-            positions = tix.positions(self._lookup[i])
-            gate = self._gates[i]
+            positions = self._candidates(i, tix, passed, through)
             if i in extra:
                 positions = sorted(set(positions).union(extra[i]))
-            elif gate is not None:
-                got = passed.get(self._lookup[i])
-                if got is None:
-                    got = passed[self._lookup[i]] = _passing(gate, text, positions, starts, spans)
-                positions = got
             last = -1
             match = pat.match
             for pos in positions:
@@ -971,24 +999,16 @@ _INLINE = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
 
 def _gate(patterns: list[re.Pattern]) -> re.Pattern | None:
     """One alternation of ``patterns``, each under its own flags: it matches
-    at a position exactly when one of them does."""
-    alts = []
+    at a position exactly when one of them does. Patterns of the same flags
+    share one flag group, so ``re`` can draw their common start ("\\b[Tt]he\\s+")
+    out of the alternation and test it once."""
+    by_flags: dict[str, dict[str, None]] = {}
     for p in patterns:
         on = "".join(c for f, c in _INLINE if p.flags & f)
         off = "".join(c for f, c in _INLINE if not p.flags & f)
-        alts.append(f"(?{on}-{off}:{p.pattern})" if off else f"(?{on}:{p.pattern})")
+        by_flags.setdefault(f"{on}-{off}" if off else on, {})[p.pattern] = None
     try:
-        return re.compile("|".join(alts))
+        return re.compile("|".join(f"(?{flags}:{'|'.join(pats)})" for flags, pats in by_flags.items()))
     except re.error:  # e.g. a flag set inside one pattern, allowed only at its start
         return None
 
-
-def _passing(gate: re.Pattern, text: str, positions: list[int], starts: list[int], spans) -> list[int]:
-    """The ``positions`` inside a span where ``gate`` matches within that span."""
-    got = []
-    gmatch = gate.match
-    for pos in positions:
-        si = bisect_right(starts, pos) - 1
-        if si >= 0 and pos < spans[si][1] and gmatch(text, pos, spans[si][1]) is not None:
-            got.append(pos)
-    return got

@@ -84,7 +84,8 @@ def test_cue_index_equals_finditer_on_odd_text():
         (r"(?<!\w)kelvin", re.I), (r"\bstrike weapons\b", re.I), (r"\bsay\w*", re.I), (r"\b1997\b", 0),
         (r"(?:the\s+)?talks", re.I), (r"\bno\b", re.I),
         # sharing lead keys with the above, so tried together first (a gate)
-        (r"\bthe\s+talks$", re.I | re.M), (r"\bThe\b", 0), (r"\b(the)\s+\1\b", re.I), (r"\bdemands?", 0)]]
+        (r"\bthe\s+talks$", re.I | re.M), (r"\bThe\b", 0), (r"\b(the)\s+\1\b", re.I), (r"\bdemands?", 0),
+        (r"\b(?:is|the)\s+open\b", re.I)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
              "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
