@@ -134,16 +134,20 @@ def _dates_in(text: str, published: str | None, keep: list[tuple[int, int]]):
 _SAYS = CueIndex([actors.REPORTING])
 
 
-def _dated(text: str, sents: list[Sentence], cues, issues_by_sent, tix, book: Codebook):
+def _dated(text: str, spans: list[tuple[int, int]], cues, issues_by_sent, tix, book: Codebook):
     """The sentences whose dates can matter: those that can hold a position (an
     issue and a stance cue, or a cue with a default issue) and those with a
     reporting verb (a statement date: "Lavrov said on Monday"); and, per sentence,
-    its reporting verbs, which the positions step reads the statement dates from."""
-    spans = [(s.start, s.end) for s in sents]
+    its reporting verbs, which the positions step reads the statement dates from.
+
+    Few sentences have any of these: they are gathered from the sentences that
+    have a reporting verb, a cue or an issue, not by testing every sentence."""
     says = _SAYS.finditer_spans(text, spans, tix)
-    return [sp for sp, c, i, r in zip(spans, cues, issues_by_sent, says)
-            if r or (i and (c or any(m.rule == "counter" for m in i)))
-            or c and any(x.stance in book.defaults for x in c)], says
+    keep = {si for si, r in enumerate(says) if r}
+    keep.update(si for si, c in enumerate(cues)
+                if c and (issues_by_sent[si] or any(x.stance in book.defaults for x in c)))
+    keep.update(si for si, i in enumerate(issues_by_sent) if i and any(m.rule == "counter" for m in i))
+    return [spans[si] for si in sorted(keep)], says
 
 
 class _Extraction(Extraction):
@@ -184,8 +188,9 @@ def extract(article: Article, codebook: Codebook, trace: bool = True) -> Extract
     by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions), tix.low)
     voice = actors.voice(article.source, article.title, codebook)
     speaking, qinfo = actors.attribute(text, sents, actor_mentions, quote_spans, codebook, voice)
-    cues = stances.find_spans(text, [(s.start, s.end) for s in sents], codebook, tix)
-    dated, says = _dated(text, sents, cues, by_sent_issues, tix, codebook)
+    spans = [(s.start, s.end) for s in sents]
+    cues = stances.find_spans(text, spans, codebook, tix)
+    dated, says = _dated(text, spans, cues, by_sent_issues, tix, codebook)
     dates, resolver = _dates_in(text, published, dated)
     ctx = positions.Context(
         text=text, book=codebook, published=published, actors=by_sent_actors, issues=by_sent_issues,
