@@ -450,23 +450,6 @@ def _precision(value):
     if "X" in value:
         return "unknown"
     return next((name for pat, name in _PRECISIONS if pat.fullmatch(value)), "unknown")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value):
-        return "day"
-    if re.fullmatch(r"\d{4}-W\d{2}(-WE)?", value):
-        return "week"
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return "month"
-    if re.fullmatch(r"\d{4}-(SP|SU|FA|WI)", value):
-        return "season"
-    if re.fullmatch(r"\d{4}-[QH]\d", value):
-        return "quarter"
-    if re.fullmatch(r"\d{4}", value):
-        return "year"
-    if re.fullmatch(r"\d{3}", value):
-        return "decade"
-    if re.fullmatch(r"\d{2}", value):
-        return "century"
-    return "unknown"
 
 
 # ---------------------------------------------------------------------------

@@ -443,3 +443,19 @@ def test_ascii_lookalikes_are_all_the_letters_ignorecase_takes_for_ascii_ones():
     every = "".join(map(chr, range(0x80, 0x110000)))
     found = "".join(sorted(set(re.findall("[a-z]", every, re.IGNORECASE))))
     assert timex._ASCII_LOOKALIKE.pattern == f"[{found}]"
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("Talks ended. Lavrov left.", [(0, 12), (13, 25)]),
+        ('He met Mr. Smith. "We agreed," he said! (Then) it ended?  2022 came.',
+         [(0, 17), (18, 39), (40, 56), (58, 68)]),
+        ("Acme Inc. Rose. U.S. officials left at 5 p.m. Friday.", [(0, 53)]),  # short capitalised words end no sentence
+        ("one\n\ntwo\n \nthree", [(0, 3), (5, 8), (11, 16)]),
+        ("a.\n\n\nB", [(0, 2), (5, 6)]),
+    ],
+)
+def test_split_sentences(text, spans):
+    timex._compile()  # what the first tag does
+    assert timex._split_sentences(text) == spans
