@@ -403,6 +403,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     tx_starts = [t.start for t in ctx.timexes]
     spans = [(s.start, s.end) for s in sentences]
     starts = [a for a, _ in spans]
+    low = ctx.tix.low if ctx.tix is not None and ctx.tix.text is text else None
     all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
     # Only a sentence that holds a date can date a statement ("Lavrov said on Monday").
     stmts = [None] * len(sentences)
@@ -470,7 +471,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         for cue in cues:
             clause = _clause_of(cl, cue.start)
             entry["cues"].append((cue.stance, cue.text, cue.rule))
-            if cue.stance != "warn" and stances_mod.in_conditional(text, clause[0], cue.start):
+            if cue.stance != "warn" and stances_mod.in_conditional(text, clause[0], cue.start, low):
                 entry["cues"][-1] += ("conditional",)
                 continue
             issues, issue_how = _issues_for(ctx.issues[si], clause)

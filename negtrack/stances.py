@@ -317,10 +317,18 @@ def _negated_before(text: str, floor: int, at: int) -> bool:
 
 
 CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b", re.I)
+CONDITIONAL_WORDS = ("if", "unless", "whether")
 
 
-def in_conditional(text: str, clause_start: int, at: int) -> bool:
-    """The cue at ``at`` sits inside an if/unless clause (no comma since the 'if')."""
+def in_conditional(text: str, clause_start: int, at: int, low: str | None = None) -> bool:
+    """The cue at ``at`` sits inside an if/unless clause (no comma since the 'if').
+
+    ``low``: the text folded (``codebook.fold``: lower-cased, offsets kept), where
+    whatever CONDITIONAL matches reads as one of its words: most clauses have
+    none of them, and need no regex search.
+    """
+    if low is not None and all(low.find(w, clause_start, at) < 0 for w in CONDITIONAL_WORDS):
+        return False
     seg = text[clause_start:at]
     # the last if/unless/whether counts when no comma follows it: one after the last comma
     return CONDITIONAL.search(seg, seg.rfind(",") + 1) is not None

@@ -43,6 +43,17 @@ def test_conditional_clause_detection():
     assert not stances.in_conditional(t, t.index("we"), t.index("meet"))
 
 
+def test_conditional_clause_detection_with_the_folded_text():
+    # the folded text only spares the search where no conditional word is; the answers stay
+    for t in ("If Russia agrees, we will meet.", "\u0130F RUSSIA AGREES we meet", "Unless they pay, we act.",
+              "A different, significant offer.", "We ask whether they agree to meet."):
+        low = codebook.fold(t)
+        for start in range(len(t) + 1):
+            for at in range(start, len(t) + 1):
+                assert stances.in_conditional(t, start, at, low) == stances.in_conditional(t, start, at)
+    assert stances.in_conditional("\u0130F RUSSIA AGREES", 0, 15, codebook.fold("\u0130F RUSSIA AGREES"))
+
+
 def test_codebook_extras_are_added():
     assert ("reject", "non-starter") in cues("It is a non-starter.")
 
