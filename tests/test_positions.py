@@ -241,3 +241,21 @@ def test_possessive_owner_is_the_clause_subject_after_the_reporting_verb():
     got, _ = triples(text, published="2022-01-10")
     assert ("russia", "1997-configuration", "demand") in got
     assert not {("nato", "1997-configuration", "demand"), ("us", "1997-configuration", "demand")} & got
+
+
+def test_clause_breaks_are_those_of_the_single_pattern():
+    # CLAUSE_BREAK and DASH_BREAK are split out of one case-insensitive pattern for speed
+    import itertools
+    import re
+
+    from negtrack.positions import _breaks
+
+    one = re.compile(r";|\s[—–]\s|\s--\s|,\s+(?:but|while|whereas|although|though|because|which|who|where|when|"
+                     r"after|before|since|as well as)\b|\bbut\b", re.I)
+    parts = [" ", ",", ";", "—", "-", "but", "BuT", "b", "x", "while", "ſince", "as well as"]
+    for n in range(4):
+        for combo in itertools.product(parts, repeat=n):
+            t = "".join(combo)
+            for a in range(len(t) + 1):
+                for b in range(a, len(t) + 1):
+                    assert [m.span() for m in _breaks(t, a, b)] == [m.span() for m in one.finditer(t, a, b)], (t, a, b)
