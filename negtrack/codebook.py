@@ -417,7 +417,8 @@ def parse(data: bytes, path: str) -> Codebook:
 # start cannot be read this way (an optional first word, a class like \w, the
 # ASCII flag) is simply run over the text as before.
 
-from itertools import accumulate, islice
+from itertools import accumulate, count, islice
+from operator import add
 
 try:
     from re import _constants as _sre_c
@@ -631,20 +632,22 @@ def _trie(prefixes: set[str], top: bool = True) -> str:
 def _scanner() -> re.Pattern:
     """Finds, in a folded text with a space put before it, the words starting
     with a wanted key: the character before the word, then the word's key
-    (its first four characters), each a group, so ``re.split`` hands out the
-    keys and, with the lengths of all its parts, where they start.
+    (its first four characters) as the one group, so ``re.split`` hands out
+    the keys and, with the lengths of the parts between them, where they
+    start.
 
     The scan opens with a plain character class (white space, ASCII
     punctuation, anything non-ASCII) so ``re`` skips through the text looking
-    for those characters alone; the look-behind then drops the non-ASCII word
-    characters. A full key ("dema" of "demand") is a prefix here like a short
-    one: ``words`` holds the words' own keys, and the lookups pick theirs."""
+    for those characters alone; the look-behind, tried only where a key
+    follows, then drops the non-ASCII word characters. A full key ("dema" of
+    "demand") is a prefix here like a short one: ``words`` holds the words'
+    own keys, and the lookups pick theirs."""
     global _scan
     if _scan is None:
         # a full key shorter than _KEYLEN is a whole word ("us", not "usual")
         body = _trie({key + _FINAL if kind == "word" and len(key) < _KEYLEN else key
                       for kind, key in _wanted}) if _wanted else "(?!)"
-        _scan = re.compile(r"([\x00-\x20!-/:-@\[-^`{-\U0010ffff])(?<=\W)((?=" + body + r")\w{1,4})")
+        _scan = re.compile(r"[\x00-\x20!-/:-@\[-^`{-\U0010ffff](?=" + body + r")(?<=\W)(\w{1,4})")
     return _scan
 
 
@@ -693,12 +696,13 @@ class TextIndex:
 
     def _build(self) -> None:
         parts = _scanner().split(" " + self.low)
-        # parts: text, character, key, text, character, key, ..., text; a key
-        # starts where the lengths before it add up to (less the space put in front)
-        starts = accumulate(map(len, parts), initial=-1)
+        # parts: text, key, text, key, ..., text; key n starts where the lengths
+        # before it add up to, plus the n + 1 characters before keys that split
+        # dropped, less the space put in front
+        starts = map(add, islice(accumulate(map(len, parts)), 0, None, 2), count())
         words: dict[str, list[int]] = {}
         get = words.get
-        for k, pos in zip(parts[2::3], islice(starts, 2, None, 3)):
+        for k, pos in zip(parts[1::2], starts):
             lst = get(k)
             if lst is None:
                 words[k] = [pos]

@@ -142,3 +142,25 @@ def test_text_index_answers_an_index_made_after_it():
     later = [re.compile(r"\bzyzzyvas?\b", re.I), re.compile(r"\bzyz\b", re.I), re.compile(r"\bzy", re.I)]
     got = codebook.CueIndex(later).finditer(text, tix)  # keys no index had when tix was built
     assert [(i, m.span()) for i, m in got] == _naive(later, text)
+
+
+def test_text_index_holds_every_word_a_key_asks_for():
+    import random
+    import re
+    idx = codebook.CueIndex([re.compile(p, re.I) for p in
+                             [r"\bthe\s+talks\b", r"\bno\b", r"\bnot\b", r"\bé\w+", r"\b_x", r"\bus\b", r"\bnato\b"]])
+    wanted = [k for keys in idx.keys if keys for k in keys]
+    rng = random.Random(5)
+    pieces = ["the", "The", "théir", "no", "not", "nor", "us", "usual", "NATO", "é", "éthe", "_the", "x_no",
+              " ", "  ", "\n", "“", "”", "’", "-", "\u00a0", "İ", "漢", "9", "_"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        tix = codebook.TextIndex(text)
+        every: dict[str, list[int]] = {}
+        for m in re.finditer(r"(?<!\w)\w{1,4}", tix.low):
+            every.setdefault(m.group(), []).append(m.start())
+        for kind, key in wanted:
+            if kind == "word":
+                assert tix.words.get(key, []) == every.get(key, []), (text, key)
+            else:
+                assert tix.short(key) == sorted(p for k, ps in every.items() if k.startswith(key) for p in ps)
