@@ -97,6 +97,7 @@ class ActorLexicon:
     actor_ids: frozenset = frozenset()
     index: CueIndex | None = None  # the patterns by the words they start with
     speakers: dict = field(default_factory=dict)  # transcript label -> (party, person), memoised
+    voices: dict = field(default_factory=dict)  # source -> party, memoised: a corpus has few publishers
 
 
 _LEX: dict[tuple, ActorLexicon] = {}
@@ -180,12 +181,11 @@ def _label_speaker(label: str, book: Codebook, lex: ActorLexicon) -> tuple[str |
 
 def voice(source: str | None, title: str | None, book: Codebook) -> str | None:
     """The party a text speaks for when it names no speaker (its publisher)."""
-    for field_text in (source or "",):
-        for m in find(field_text, book):
-            p = party_of(m, book)
-            if p:
-                return p
-    return None
+    source = source or ""
+    voices = lexicon(book).voices
+    if source not in voices:
+        voices[source] = next((p for m in find(source, book) if (p := party_of(m, book))), None)
+    return voices[source]
 
 
 @dataclass
