@@ -66,15 +66,16 @@ from negtrack.models import Mention, Position, Sentence, Timex
 # Clause breaks: ";", ", but/while/which/…", "but", and a dash between spaces. Each
 # alternative of CLAUSE_BREAK starts with a literal character, so the regex engine
 # skips straight to the few places where one is (a \b or \s first, or re.I on the
-# whole pattern, would make it try every position); "b(?<!\wb)" is "\bb". Dashes
-# are rare: DASH_BREAK is tried only in a sentence that has one. The two never
-# overlap (a dash break holds no ";", "," or letter), so together they find what
-# one pattern with all the alternatives would.
+# whole pattern, would make it try every position); "b(?<!\wb)" is "\bb". A dash
+# break starts with white space, so DASH_BREAK is tried only right before a dash
+# (DASH). The two never overlap (a dash break holds no ";", "," or letter), so
+# together they find what one pattern with all the alternatives would.
 CLAUSE_BREAK = re.compile(
     r";|,\s+(?i:but|while|whereas|although|though|because|which|who|where|when|after|before|since|as well as)\b"
     r"|b(?<!\wb)(?i:ut)\b|B(?<!\wB)(?i:ut)\b"
 )
 DASH_BREAK = re.compile(r"\s[—–]\s|\s--\s")
+DASH = re.compile(r"—|–|--")
 PREPOSITION = re.compile(
     r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
     r"around|including|like|upon|onto|within|across|inside|outside|beyond|through|under|told|tell|tells|warned|urged|asked|convince|convinced|"
@@ -161,8 +162,15 @@ def clauses(text: str, s: Sentence, conds: list[tuple[int, int]] | None = None) 
 def _breaks(text: str, start: int, end: int) -> list[re.Match]:
     """The clause breaks in ``text[start:end]``, in order."""
     found = list(CLAUSE_BREAK.finditer(text, start, end))
-    if text.find("—", start, end) >= 0 or text.find("–", start, end) >= 0 or text.find("--", start, end) >= 0:
-        found += DASH_BREAK.finditer(text, start, end)
+    last = start
+    for d in DASH.finditer(text, start + 1, end):
+        # a dash break starts just before its dash, never inside the one before
+        if d.start() > last:
+            m = DASH_BREAK.match(text, d.start() - 1, end)
+            if m is not None:
+                found.append(m)
+                last = m.end()
+    if last > start:
         found.sort(key=re.Match.start)
     return found
 
