@@ -172,10 +172,11 @@ def _label_speaker(label: str, book: Codebook, lex: ActorLexicon) -> tuple[str |
     if key in lex.labels:
         pid = lex.labels[key]
         return lex.party.get(pid, pid if pid in lex.actor_ids else None), pid
-    for m in find(label.title(), book) + find(label, book):
-        party = party_of(m, book)
-        if party:
-            return party, m.id if m.kind == "person" else None
+    for form in (label.title(), label):  # the label as written only when its title case names no one
+        for m in find(form, book):
+            party = party_of(m, book)
+            if party:
+                return party, m.id if m.kind == "person" else None
     return None, None
 
 
