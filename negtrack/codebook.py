@@ -878,6 +878,26 @@ class CueIndex:
                        if len(pats) > 1 and (gate := _gate(pats)) is not None}
         self._sources = [own if own and any(ks in self._gates for ks in own) else None
                          for own in self._sources]
+        # Most texts hold the words of few patterns: one that starts only at
+        # full keys is tried when one of them is in the text, found by one set
+        # intersection rather than a look at every pattern.
+        self._always: list[int] = []  # scanned, or with a short key or a substring
+        self._at_key: dict[str, list[int]] = {}
+        for i, keys in enumerate(self.keys):
+            if keys is None or any(kind != "word" for kind, _ in keys):
+                self._always.append(i)
+            else:
+                for _, key in keys:
+                    self._at_key.setdefault(key, []).append(i)
+        self._full_keys = frozenset(self._at_key)
+
+    def _tried(self, tix: TextIndex, also=()) -> list[int]:
+        """The patterns that can match in the text, in order (and ``also``)."""
+        todo = set(self._always)
+        todo.update(also)
+        for key in tix.words.keys() & self._full_keys:
+            todo.update(self._at_key[key])
+        return sorted(todo)
 
     def _candidates(self, i: int, tix: TextIndex, passed: dict, through) -> list[int]:
         """Where pattern ``i`` can match, in order: the words of its keys, of a
@@ -907,7 +927,8 @@ class CueIndex:
             gmatch = gate.match
             return [pos for pos in positions if gmatch(text, pos) is not None]
 
-        for i, pat in enumerate(self.patterns):
+        for i in self._tried(tix):
+            pat = self.patterns[i]
             if self.keys[i] is None:
                 out.extend((i, m) for m in pat.finditer(text))
                 continue
@@ -964,7 +985,8 @@ class CueIndex:
                     got.append(pos)
             return got
 
-        for i, pat in enumerate(self.patterns):
+        for i in self._tried(tix, extra):
+            pat = self.patterns[i]
             if self.keys[i] is None:
                 if pat.search(text, spans[0][0], spans[-1][1]) is None:
                     continue
