@@ -502,9 +502,9 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
             actors, actor_how, target = _pick_actor(ctx, si, s, cue, clause, agents, response_owner, owners, free)
             if not actors:
                 continue
-            act = _act_date(ctx, clause, cue, s, tx_starts, ctx.issues[si])
             if cue.stance == "no-response" and actor_how == "speaker":
                 continue  # "this is neglect of the norm", the minister said: others' silence, not his
+            act = _act_date(ctx, clause, cue, s, tx_starts, ctx.issues[si])  # the same for each actor and issue
             speaker = ctx.speaking[si].person
             if speaker is None:
                 reps = [m for m in ctx.actors[si] if m in ctx.reporters and m.start < cue.start]
@@ -563,6 +563,7 @@ def _holding(starts: list[int], spans: list[tuple[int, int]], points) -> list[in
 
 
 def _question(ctx: Context, si: int, s: Sentence) -> bool:
+    """A reporter's question, or a sentence ending in "?": it yields nothing."""
     return bool(ctx.speaking[si].question or "?" in s.text and QUESTION_END.search(s.text))
 
 
