@@ -118,10 +118,11 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
     last: list[str] = []
     parts: dict[str, list[str]] = {}
     prev_single = False  # the sentence before named issues itself
-    heads: list[bool] | None = None  # per sentence, whether it holds one of HEADS
+    heads: list[bool] = []  # per sentence, whether it holds one of HEADS (from the first issue named on)
     for si, (s, found) in enumerate(zip(sentences, by_sentence)):
-        if not found and not last:
-            out.append([])  # nothing named yet, so nothing to refer back to
+        lead = LEAD_ANAPHOR.match(s.text) if last else None
+        if not (found or lead or prev_single or parts or (last and heads[si])):
+            out.append([])  # most sentences: no issue named, and nothing that can refer back to one
             continue
         slugs: list[str] = []
         if found:
@@ -129,7 +130,6 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                 found = [m for m in found if m.rule != "weak" or _alone(m, found, s, text)]
             slugs = _unique(m.id for m in found if m.rule in ("cue", "counter", "opposite"))
         mentions = list(found)
-        lead = LEAD_ANAPHOR.match(s.text) if last else None
         if lead:
             for slug in last:
                 if slug not in slugs:
@@ -143,8 +143,6 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                 mentions.append(Mention("issue", last[0], s.start + p.start(), s.start + p.end(), p.group(0),
                                         "anaphora"))
         if not slugs and last:
-            if heads is None:
-                heads = _holding(low, sentences, si, HEADS)
             a = ANAPHORA.search(s.text) if heads[si] else None
             if a:
                 for slug in last:
@@ -158,6 +156,8 @@ def resolve(text: str, sentences: list[Sentence], by_sentence: list[list[Mention
                                                 "anaphora"))
         prev_single = bool(slugs)
         if slugs:
+            if not last:
+                heads = _holding(low, sentences, si, HEADS)
             num = NUMBERED.search(s.text) if ":" in s.text else None
             if num:
                 n = NUMBERS[num.group(1).lower()]
