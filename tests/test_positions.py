@@ -259,3 +259,15 @@ def test_clause_breaks_are_those_of_the_single_pattern():
             for a in range(len(t) + 1):
                 for b in range(a, len(t) + 1):
                     assert [m.span() for m in _breaks(t, a, b)] == [m.span() for m in one.finditer(t, a, b)], (t, a, b)
+
+
+def test_preposition_is_looked_for_in_the_last_words_only():
+    import itertools
+
+    from negtrack.positions import PREPOSITION, _last_words
+
+    parts = [" ", "\n", "to", "(to", "the", "whom", "Russia", "x.", "told"]
+    for n in range(6):
+        for combo in itertools.product(parts, repeat=n):
+            pre = "".join(combo)
+            assert bool(PREPOSITION.search(pre, _last_words(pre))) == bool(PREPOSITION.search(pre)), pre
