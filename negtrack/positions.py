@@ -486,8 +486,8 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         if cues:
             conds = [(m.start(), m.end()) for m in found[-1]]  # its if/unless clauses (SUB_CLAUSE)
             cl = clauses(text, s, conds)
-            # the agents outside an if-clause
-            free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)]
+            # the agents outside an if-clause (most sentences have none)
+            free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)] if conds else agents
         for cue in cues:
             clause = _clause_of(cl, cue.start)
             entry["cues"].append((cue.stance, cue.text, cue.rule))
