@@ -43,6 +43,18 @@ def _positions(path) -> dict[str, list[str]]:
         con.close()
 
 
+def _stored(path) -> bool:
+    """Any article in the store yet (False while it is being created)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return con.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
 def _add(folder, store, env, cwd):
     return subprocess.Popen([sys.executable, "-m", "negtrack", "--db", str(store), "add", str(folder)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -60,6 +72,11 @@ def test_add_killed_at_random_moments_loses_nothing(tmp_path, env):
     while not clean_store.exists() and p.poll() is None:
         time.sleep(0.005)
     opened = time.monotonic() - start  # interpreter start-up and imports take this long
+    writing = None  # when the first article was stored (after the first extraction's set-up)
+    while writing is None and p.poll() is None:
+        if _stored(clean_store):
+            writing = time.monotonic() - start
+        time.sleep(0.005)
     _, err = p.communicate(timeout=300)
     clean_seconds = time.monotonic() - start
     assert p.returncode == 0, err.decode()
@@ -73,7 +90,7 @@ def test_add_killed_at_random_moments_loses_nothing(tmp_path, env):
         p = _add(folder, store, env, tmp_path)
         # Mostly while articles are being written; the first two trials anywhere,
         # start-up and store creation included.
-        time.sleep(rng.uniform(0.0 if trial < 2 else opened, 0.9 * clean_seconds))
+        time.sleep(rng.uniform(0.0 if trial < 2 else (writing or opened), 0.9 * clean_seconds))
         p.send_signal(signal.SIGKILL)
         p.communicate(timeout=60)
         if not store.exists():
