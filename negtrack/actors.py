@@ -200,13 +200,15 @@ class Speaking:
 
 
 def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
-              book: Codebook, doc_voice: str | None) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
+              book: Codebook, doc_voice: str | None, said: list[Mention] | None = None,
+              ) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
     """Per sentence, the speaker in force; and per quotation, (start, end, party, person).
 
     ``quote_spans``: in order and disjoint, as ``sentences.quotes`` gives them.
+    ``said``: ``reporters(text, mentions)`` when the caller has it already.
     """
     starts = [m.start for m in mentions]
-    speakers = reporters(text, mentions)
+    speakers = reporters(text, mentions) if said is None else said
     sstarts = [m.start for m in speakers]
     people = [m for m in mentions if m.kind == "person"]
     pstarts = [m.start for m in people]
