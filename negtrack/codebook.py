@@ -988,8 +988,8 @@ class CueIndex:
         for i in self._tried(tix, extra):
             pat = self.patterns[i]
             if self.keys[i] is None:
-                if pat.search(text, spans[0][0], spans[-1][1]) is None:
-                    continue
+                # no look over the whole stretch first: a span's end can let a
+                # match through ("talks(?! now)") that the longer text does not
                 for si, (a, b) in enumerate(spans):
                     out[si].extend((i, m) for m in pat.finditer(text, a, b))
                 continue

@@ -85,11 +85,13 @@ def test_cue_index_equals_finditer_on_odd_text():
         (r"(?:the\s+)?talks", re.I), (r"\bno\b", re.I),
         # sharing lead keys with the above, so tried together first (a gate)
         (r"\bthe\s+talks$", re.I | re.M), (r"\bThe\b", 0), (r"\b(the)\s+\1\b", re.I), (r"\bdemands?", 0),
-        (r"\b(?:is|the)\s+open\b", re.I)]]
+        (r"\b(?:is|the)\s+open\b", re.I),
+        # scanned, and a span's end lets it match where the whole text does not
+        (r"(?:\w+\s+)?talks(?! now)", re.I)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
              "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
-             "the talks\n", "THE the", "The"]
+             "the talks\n", "THE the", "The", "talks now", "now"]
     alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
     for _ in range(300):
         text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
@@ -97,11 +99,11 @@ def test_cue_index_equals_finditer_on_odd_text():
         idx = codebook.CueIndex(pats)
         tix = codebook.TextIndex(text)
         assert [(i, m.span()) for i, m in idx.finditer(text, tix)] == _naive(pats, text)
-        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, 6)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, rng.choice([2, 6, 12]))))
         spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
         got = [[(i, m.span()) for i, m in per] for per in idx.finditer_spans(text, spans, tix)]
         want = _naive(pats, text, spans)
-        assert [sorted(g) for g in got] == [sorted(w) for w in want]
+        assert got == want  # also in the same order: by pattern, then by place
 
 
 def test_fold_keeps_offsets():
