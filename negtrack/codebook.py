@@ -418,7 +418,7 @@ def parse(data: bytes, path: str) -> Codebook:
 # ASCII flag) is simply run over the text as before.
 
 from itertools import accumulate, count, islice
-from operator import add
+from operator import add, itemgetter
 
 try:
     from re import _constants as _sre_c
@@ -890,6 +890,13 @@ class CueIndex:
                 for _, key in keys:
                     self._at_key.setdefault(key, []).append(i)
         self._full_keys = frozenset(self._at_key)
+        # full key -> every pattern that has it (also beside other kinds of key),
+        # for the words a span's end cuts short
+        self._with_word: dict[str, list[int]] = {}
+        for i, keys in enumerate(self.keys):
+            for kind, key in keys or ():
+                if kind == "word":
+                    self._with_word.setdefault(key, []).append(i)
 
     def _tried(self, tix: TextIndex, also=()) -> list[int]:
         """The patterns that can match in the text, in order (and ``also``)."""
@@ -943,25 +950,26 @@ class CueIndex:
                     last = m.end()
         return out
 
-    def _cut_words(self, tix: TextIndex, spans) -> dict[int, list[int]]:
+    def _cut_words(self, tix: TextIndex, spans, ends: list[int]) -> dict[int, list[int]]:
         """Patterns to try where a span ends inside a word: with the end cut, a
         short word ("no") can match where the whole word ("nope") was indexed."""
         extra: dict[int, list[int]] = {}
         low = tix.low
-        # the characters at the spans' ends, in one string: only the ends at a
-        # word character (rare: spans end at punctuation) are looked at further
-        cut = [(a, b) for a, b in spans if a < b < len(low)]
-        for hit in _WORD_CHAR.finditer("".join([low[b] for _, b in cut])):
-            a, b = cut[hit.start()]
-            if _WORD_CHAR.match(low, b - 1):
+        # the characters at the spans' ends (ends are in order: those before the
+        # text's end come first), in one string: only the ends at a word
+        # character (rare: spans end at punctuation) are looked at further
+        inner = ends[:bisect_left(ends, len(low))]
+        for hit in _WORD_CHAR.finditer("".join(map(low.__getitem__, inner))):
+            si = hit.start()
+            a, b = spans[si]
+            if a < b and _WORD_CHAR.match(low, b - 1):
                 ws = b - 1
                 while ws > a and b - ws < _KEYLEN and _WORD_CHAR.match(low, ws - 1):
                     ws -= 1
                 if ws > 0 and _WORD_CHAR.match(low, ws - 1):
                     continue  # the word starts further back: the full key stands
-                for i, keys in enumerate(self.keys):
-                    if keys and ("word", low[ws:b]) in keys:
-                        extra.setdefault(i, []).append(ws)
+                for i in self._with_word.get(low[ws:b], ()):
+                    extra.setdefault(i, []).append(ws)
         return extra
 
     def finditer_spans(self, text: str, spans: list[tuple[int, int]], tix: TextIndex | None = None,
@@ -971,8 +979,9 @@ class CueIndex:
         out: list[list[tuple[int, re.Match]]] = [[] for _ in spans]
         if not spans:
             return out
-        starts = [a for a, _ in spans]
-        extra = self._cut_words(tix, spans)
+        starts = list(map(itemgetter(0), spans))
+        ends = list(map(itemgetter(1), spans))
+        extra = self._cut_words(tix, spans, ends)
         passed: dict[_KeySet, list[int]] = {}
 
         def through(gate: re.Pattern, positions: list[int]) -> list[int]:
@@ -981,7 +990,7 @@ class CueIndex:
             gmatch = gate.match
             for pos in positions:
                 si = bisect_right(starts, pos) - 1
-                if si >= 0 and pos < spans[si][1] and gmatch(text, pos, spans[si][1]) is not None:
+                if si >= 0 and pos < ends[si] and gmatch(text, pos, ends[si]) is not None:
                     got.append(pos)
             return got
 
@@ -1004,7 +1013,7 @@ class CueIndex:
                 si = bisect_right(starts, pos) - 1
                 if si < 0:
                     continue
-                end = spans[si][1]
+                end = ends[si]
                 if pos >= end:
                     continue
                 m = match(text, pos, end)
