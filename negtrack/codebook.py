@@ -518,13 +518,16 @@ def _prefixes(items, bound: bool):
             alts, whole = [av[2]], False
         else:
             return (pre, False) if consumed else None
-        got = [_prefixes(alt, pre[0][1]) for alt in alts]
+        # an alternative that starts with white space or punctuation ends the
+        # word there ("it" of "\bit(?:\s+is|'s)"), whatever the others do
+        got = [([(_FINAL, False)], False) if consumed and alt and _nonword_start(*alt[0]) else _prefixes(alt, pre[0][1])
+               for alt in alts]
         if any(g is None for g in got):
-            if consumed and all(alt and _nonword_start(*alt[0]) for alt in alts):
-                return [(p + _FINAL, b) for p, b in pre], False
             return (pre, False) if consumed else None
         tails = [t for g in got for t in g[0]]
-        whole = whole and all(g[1] for g in got)
+        # an alternative whose every prefix ends its word is as good as
+        # complete: what is appended after a word's end changes no key
+        whole = whole and all(g[1] or all(_FINAL in q for q, _ in g[0]) for g in got)
         if not consumed:
             if any(q == "" for q, _ in tails) or len(tails) > _MAX_PREFIXES:
                 return None

@@ -73,6 +73,9 @@ def test_lead_keys_read_the_first_word():
     assert codebook.lead_keys(re.compile(r"rolling back", re.I)) == [("sub", "rolling back")]
     assert codebook.lead_keys(re.compile(r"(?:\w+\s+)?talks", re.I)) is None  # no literal start: scanned
     assert codebook.lead_keys(re.compile(r"(?a)\bus\b")) is None  # ASCII word boundaries: scanned
+    # an alternative that starts with a non-word character ends the word before it
+    assert codebook.lead_keys(re.compile(r"\bit[’']s\s+possible\b|\bit\s+is\s+possible\b", re.I)) == [("word", "it")]
+    assert codebook.lead_keys(re.compile(r"\b(?:no|not\s+have)\s+plans\b", re.I)) == [("word", "no"), ("word", "not")]
 
 
 def test_cue_index_equals_finditer_on_odd_text():
@@ -87,11 +90,13 @@ def test_cue_index_equals_finditer_on_odd_text():
         (r"\bthe\s+talks$", re.I | re.M), (r"\bThe\b", 0), (r"\b(the)\s+\1\b", re.I), (r"\bdemands?", 0),
         (r"\b(?:is|the)\s+open\b", re.I),
         # scanned, and a span's end lets it match where the whole text does not
-        (r"(?:\w+\s+)?talks(?! now)", re.I)]]
+        (r"(?:\w+\s+)?talks(?! now)", re.I),
+        # a word ended by what follows in one alternative only
+        (r"\bno(?:\s+plans|pe)\b", re.I), (r"\b(?:no|us)\s+talks\b", re.I)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
              "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
-             "the talks\n", "THE the", "The", "talks now", "now"]
+             "the talks\n", "THE the", "The", "talks now", "now", "nope", "no plans", "us  talks", "No\ttalks"]
     alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
     for _ in range(300):
         text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
