@@ -34,6 +34,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from negtrack import rx
 from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, non_overlapping
 from negtrack.models import Mention, Sentence
 
@@ -45,11 +46,11 @@ AGENT_NOUNS = (
     "lawmakers|legislators|senators|members|colleagues|leader|state department|military leadership|"
     "plan|proposals?|bill|budget|initiative|draft|response|demands"
 )
-_AGENT_AFTER = re.compile(r"(?:\s+(?:top|senior|foreign|defen[cs]e|state|high-level|federal|house|congressional|"
+_AGENT_AFTER = rx.compile(r"(?:\s+(?:top|senior|foreign|defen[cs]e|state|high-level|federal|house|congressional|"
                           r"national security))*\s+(?:" + AGENT_NOUNS + r")\b", re.I)
 
-FIRST_PERSON = re.compile(r"\b(?:we|our|ours|ourselves|I|my|me)\b|\bus\b(?!\.)|\bI[’']")
-THIRD_PERSON = re.compile(
+FIRST_PERSON = rx.compile(r"\b(?:we|our|ours|ourselves|I|my|me)\b|\bus\b(?!\.)|\bI[’']")
+THIRD_PERSON = rx.compile(
     r"\b(?:he|she|his|her)\b|\bthe (?:minister|diplomat|official|president|secretary|spokes(?:man|woman|person)|"
     r"speaker|chancellor|leader)\b(?! of\b)", re.I
 )
@@ -70,7 +71,7 @@ def _by_first_letter(words: tuple[str, ...]) -> str:
     return "|".join(f"{c}(?:{'|'.join(tails)})" for c, tails in rest.items())
 
 
-REPORTING = re.compile(r"(?<!\w)(?:" + _by_first_letter(REPORTING_VERBS) + r")\b", re.I)
+REPORTING = rx.compile(r"(?<!\w)(?:" + _by_first_letter(REPORTING_VERBS) + r")\b", re.I)
 
 
 def compile_name(name: str) -> re.Pattern:
@@ -86,7 +87,7 @@ def compile_name(name: str) -> re.Pattern:
     body = r"\s+".join(parts)
     left = r"\b" if name[:1].isalnum() else r"(?<!\w)"
     right = r"\b" if name[-1:].isalnum() else r"(?!\w)"
-    return re.compile(left + body + right)
+    return rx.compile(left + body + right)
 
 
 @dataclass
@@ -292,7 +293,7 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
     return speaking, qinfo
 
 
-_SAID_BEFORE = re.compile(r"(?<!\w)(?:said|says|according\s+to|noted|added)\s+(?:the\s+)?$", re.I)
+_SAID_BEFORE = rx.compile(r"(?<!\w)(?:said|says|according\s+to|noted|added)\s+(?:the\s+)?$", re.I)
 
 
 def reporters(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -86,12 +86,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from negtrack import rx
 from negtrack.errors import CodebookError
 from negtrack.models import STANCES
 
 DEFAULT_CODEBOOK = "russia-nato-2022"
 _ENTRY = {"issues": "issue", "actors": "actor", "people": "person"}
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG_RE = rx.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
@@ -201,7 +202,7 @@ def load(name_or_path: str | None = None) -> Codebook:
 
 def _line_of(raw: str, key: str, value: str, nth: int = 1) -> int:
     """The line of the nth ``key = "value"`` in the raw TOML (1 if not found)."""
-    pat = re.compile(r"^\s*" + re.escape(key) + r"\s*=\s*[\"']" + re.escape(value) + r"[\"']", re.M)
+    pat = rx.compile(r"^\s*" + re.escape(key) + r"\s*=\s*[\"']" + re.escape(value) + r"[\"']", re.M)
     for i, m in enumerate(pat.finditer(raw), 1):
         if i == nth:
             return raw.count("\n", 0, m.start()) + 1
@@ -220,12 +221,12 @@ def compile_cue(cue: str) -> re.Pattern:
     hard-wrapped) and both straight and curly apostrophes.
     """
     if cue.startswith("re:"):
-        return re.compile(cue[3:], re.I)
+        return rx.compile(cue[3:], re.I)
     words = [re.escape(w).replace("'", "['’]") for w in cue.split()]
     body = r"\s+".join(words)
     left = r"\b" if cue[:1].isalnum() else ""
     right = r"\b" if cue[-1:].isalnum() else ""
-    return re.compile(left + body + right, re.I)
+    return rx.compile(left + body + right, re.I)
 
 
 def parse(data: bytes, path: str) -> Codebook:
@@ -443,7 +444,7 @@ def fold(text: str) -> str:
     return low
 
 
-_WORD_CHAR = re.compile(r"\w")
+_WORD_CHAR = rx.compile(r"\w")
 _FINAL = "\x00"  # in a prefix: the word ends here
 _KEYLEN = 4
 _MAX_PREFIXES = 48
@@ -650,7 +651,7 @@ def _scanner() -> re.Pattern:
         # a full key shorter than _KEYLEN is a whole word ("us", not "usual")
         body = _trie({key + _FINAL if kind == "word" and len(key) < _KEYLEN else key
                       for kind, key in _wanted}) if _wanted else "(?!)"
-        _scan = re.compile(r"[\x00-\x20!-/:-@\[-^`{-\U0010ffff](?=" + body + r")(?<=\W)(\w{1,4})")
+        _scan = rx.compile(r"[\x00-\x20!-/:-@\[-^`{-\U0010ffff](?=" + body + r")(?<=\W)(\w{1,4})")
     return _scan
 
 
@@ -780,10 +781,11 @@ def _lead_cache_file() -> str | None:
         st = os.stat(__file__)
     except OSError:
         return None
+    from negtrack import cachefile
+
     parts = [__version__, sys.version, f"{st.st_size}:{st.st_mtime_ns}"]
     key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "negtrack", f"lead-keys-{key:08x}.json")
+    return cachefile.path(f"lead-keys-{key:08x}.json")
 
 
 def _load_lead_memo() -> dict:
@@ -810,27 +812,17 @@ def _load_lead_memo() -> dict:
 
 
 def _save_lead_memo() -> None:
-    """Write the cache atomically (a temp file renamed over it); failures are ignored."""
+    """Write the cache (``cachefile.write``: atomic; failures are ignored)."""
     global _lead_dirty
     _lead_dirty = False
     path = _lead_cache_file()
     if path is None:
         return
-    try:
-        import json
-        import tempfile
+    import json
 
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".lead-keys-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(_lead_memo, f)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except Exception:
-        pass
+    from negtrack import cachefile
+
+    cachefile.write(path, json.dumps(_lead_memo).encode("utf-8"), "lead-keys-")
 
 
 def cached_lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
@@ -1046,7 +1038,7 @@ def _gate(patterns: list[re.Pattern]) -> re.Pattern | None:
         off = "".join(c for f, c in _INLINE if not p.flags & f)
         by_flags.setdefault(f"{on}-{off}" if off else on, {})[p.pattern] = None
     try:
-        return re.compile("|".join(f"(?{flags}:{'|'.join(pats)})" for flags, pats in by_flags.items()))
+        return rx.compile("|".join(f"(?{flags}:{'|'.join(pats)})" for flags, pats in by_flags.items()))
     except re.error:  # e.g. a flag set inside one pattern, allowed only at its start
         return None
 

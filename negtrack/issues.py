@@ -37,6 +37,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from negtrack import rx
 from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue, fold, non_overlapping
 from negtrack.models import Mention, Sentence
 
@@ -44,19 +45,19 @@ from negtrack.models import Mention, Sentence
 # one (most) needs no ANAPHORA scan.
 HEADS = ("issues", "concerns", "demands", "proposals", "questions", "points", "topics", "areas", "matters", "initiatives",
          "measures")
-ANAPHORA = re.compile(
+ANAPHORA = rx.compile(
     r"\b(?:these|those|the above|such|both|all (?:of )?(?:these|those|the))\s+(?:\w+\s+){0,2}"
     r"(?:" + "|".join(HEADS) + r")\b"
     r"|\bthe\s+(?:two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points)\b",
     re.I,
 )
 # A sentence opening on a bare demonstrative ("This, along with …", "That is …") points back.
-LEAD_ANAPHOR = re.compile(r"[\"“]?(?:This|That|These|Those)(?=,|\s+(?:is|was|are|were|would|will|,))")
+LEAD_ANAPHOR = rx.compile(r"[\"“]?(?:This|That|These|Those)(?=,|\s+(?:is|was|are|were|would|will|,))")
 # "them" or a non-initial "it" as an object: refers back to the one issue just named
-OBJECT_PRONOUN = re.compile(r"(?<=\w )(?:them|it)\b(?![’']|\s+(?:is|was|will|would|has|had|does|did|can|could|"
+OBJECT_PRONOUN = rx.compile(r"(?<=\w )(?:them|it)\b(?![’']|\s+(?:is|was|will|would|has|had|does|did|can|could|"
                             r"may|might|must|should|\w+s)\b)")  # not a subject: "it comes to", "it’s"
-PART = re.compile(r"\b(?:the\s+)?(first|second|third)\s+part\b", re.I)
-NUMBERED = re.compile(r"\b(two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points|areas)\s*:",
+PART = rx.compile(r"\b(?:the\s+)?(first|second|third)\s+part\b", re.I)
+NUMBERED = rx.compile(r"\b(two|three|four|five)\s+(?:\w+\s+){0,2}(?:issues|concerns|demands|proposals|points|areas)\s*:",
                       re.I)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -177,7 +178,7 @@ def _part(s: Sentence, low: str) -> re.Match | None:
     return PART.search(s.text) if low.find("part", s.start, s.end) >= 0 else None
 
 
-_CLAUSE_MARK = re.compile(r"[;:—–]|,\s+(?:but|while|which|although)\b|\bbut\b")
+_CLAUSE_MARK = rx.compile(r"[;:—–]|,\s+(?:but|while|which|although)\b|\bbut\b")
 
 
 def _alone(m: Mention, found: list[Mention], s: Sentence, text: str) -> bool:

@@ -43,12 +43,13 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
+from negtrack import rx
 from negtrack import actors, issues, positions, sentences, stances
 from negtrack.codebook import Codebook, CueIndex, TextIndex
 from negtrack.models import Article, Extraction, Mention, Sentence
 
 
-_URL = re.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+")
+_URL = rx.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+")
 
 
 def masked_spans(text: str) -> list[tuple[int, int]]:

@@ -58,6 +58,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from negtrack import rx
 from negtrack import stances as stances_mod
 from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, party_of
 from negtrack.codebook import Codebook, CueIndex
@@ -70,35 +71,35 @@ from negtrack.models import Mention, Position, Sentence, Timex
 # break starts with white space, so DASH_BREAK is tried only right before a dash
 # (DASH). The two never overlap (a dash break holds no ";", "," or letter), so
 # together they find what one pattern with all the alternatives would.
-CLAUSE_BREAK = re.compile(
+CLAUSE_BREAK = rx.compile(
     r";|,\s+(?i:but|while|whereas|although|though|because|which|who|where|when|after|before|since|as well as)\b"
     r"|b(?<!\wb)(?i:ut)\b|B(?<!\wB)(?i:ut)\b"
 )
-DASH_BREAK = re.compile(r"\s[—–]\s|\s--\s")
-DASH = re.compile(r"—|–|--")
-PREPOSITION = re.compile(
+DASH_BREAK = rx.compile(r"\s[—–]\s|\s--\s")
+DASH = rx.compile(r"—|–|--")
+PREPOSITION = rx.compile(
     r"\b(?:to|with|on|from|against|for|of|at|toward|towards|into|between|among|about|over|in|by|than|near|"
     r"around|including|like|upon|onto|within|across|inside|outside|beyond|through|under|told|tell|tells|warned|urged|asked|convince|convinced|"
     r"deter|pressed|called|invited|helped|help|push|pushing)\s+(?:the\s+|its\s+|his\s+|her\s+|our\s+|their\s+)?"
     r"(?:(?!whom\b|which\b|whose\b)[\w’'.-]+\s+){0,2}$",
     re.I,
 )
-COORD = re.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|along with|plus)?\s*(?:the\s+)?$"
+COORD = rx.compile(r"^\s*(?:,|and|&|,\s*and|or|nor|as well as|together with|along with|plus)?\s*(?:the\s+)?$"
                    r"|^\s*,\s*(?:[\w’'-]+\s+){0,3}[\w’'-]+\s*,\s*(?:and\s+)?(?:the\s+)?$", re.I)
-AND = re.compile(r"^\s*(?:,\s*)?(?:and|&|as well as)\s+(?:the\s+)?$", re.I)
-AGENT_OF = re.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
+AND = rx.compile(r"^\s*(?:,\s*)?(?:and|&|as well as)\s+(?:the\s+)?$", re.I)
+AGENT_OF = rx.compile(r"\b(?:representatives|officials|diplomats|delegations?|leaders|envoys|ministers?|heads?|"
                       r"offensive|campaign|efforts?|push|drive|strategy|initiative|members|majority|"
                       r"negotiators|teams?)\s+(?:from|of)\s+(?:the\s+)?$", re.I)
-PERSPECTIVE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
-PASSIVE_BY = re.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
-QUESTION_END = re.compile(r"\?[\"”’')\]]*\s*$")
-RESPONSE_NOUN = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)\b", re.I)
+PERSPECTIVE = rx.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+PASSIVE_BY = rx.compile(r"^\s*(?:\w+\s+){0,1}by\s+(?:the\s+)?$", re.I)
+QUESTION_END = rx.compile(r"\?[\"”’')\]]*\s*$")
+RESPONSE_NOUN = rx.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)\b", re.I)
 # Where a response noun may be looked for: RESPONSE_NOUN without its closing
 # \b, so it also finds the nouns a span's end cuts off ("part" of "partner").
 # A sentence's agents can own a response only if one starts between the
 # sentence's start and 20 characters past its end (``_skip_poss`` looks that
 # far on from a party at the very end).
-_RESPONSE_LEAD = re.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)", re.I)
+_RESPONSE_LEAD = rx.compile(r"\b(?:response|responses|reply|replies|answer|answers|part|papers?)", re.I)
 _RESPONSE_REACH = 20
 # tried only where its first word occurs (``codebook.CueIndex``): the same matches, at a
 # fraction of a case-insensitive scan of the whole text
@@ -126,7 +127,7 @@ class Context:
 
 
 # clauses of their own up to their comma: conditions, and "until he does, diplomacy is possible"
-SUB_CLAUSE = re.compile(r"\b(?:if|unless|until|once|although|though|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,",
+SUB_CLAUSE = rx.compile(r"\b(?:if|unless|until|once|although|though|should\s+(?:it|they|he|she|Russia))\b[^,;:]*,",
                         re.I)
 
 
@@ -184,8 +185,8 @@ def _clause_of(cl: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return cl[-1]
 
 
-IT_SAYS = re.compile(r"[\"“]?It\s+(?:says|states|proposes|offers|contains|provides|notes|suggests|reads)\b")
-IT_SUBJECT = re.compile(r"\bit\s+(?=(?:will|would|has|had|is|was|does|did|won[’']t|can|cannot|could|may|must)\b)")
+IT_SAYS = rx.compile(r"[\"“]?It\s+(?:says|states|proposes|offers|contains|provides|notes|suggests|reads)\b")
+IT_SUBJECT = rx.compile(r"\bit\s+(?=(?:will|would|has|had|is|was|does|did|won[’']t|can|cannot|could|may|must)\b)")
 
 
 @dataclass
@@ -199,11 +200,11 @@ class Agent:
 
 
 
-GROUP = re.compile(r"\b(?:the\s+two|both(?:\s+the)?|all(?:\s+the)?(?:\s+(?:two|three|four|five))?|the)\s+"
+GROUP = rx.compile(r"\b(?:the\s+two|both(?:\s+the)?|all(?:\s+the)?(?:\s+(?:two|three|four|five))?|the)\s+"
                    r"(?:presidents|leaders|sides|parties|delegations|negotiators)\b|\bwe\s+all\b|\ball\s+of\s+us\b",
                    re.I)
-PAIR_WITH_I = re.compile(r"\band\s+I\b|\bI\s+and\s+")
-THEY = re.compile(r"\b(?:they|They|their|Their|them)\b")
+PAIR_WITH_I = rx.compile(r"\band\s+I\b|\bI\s+and\s+")
+THEY = rx.compile(r"\b(?:they|They|their|Their|them)\b")
 
 
 GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
@@ -332,9 +333,9 @@ def _quote_covering(quotes, pos):
     return None
 
 
-WITH_ING = re.compile(r"\bwith\s+(?:all\s+)?(?:the\s+)?(?:[\w’'.-]+\s+){0,2}$", re.I)
-ING = re.compile(r"\w+ing\b")
-COMMA_OR_SEMICOLON = re.compile(r"[,;]")
+WITH_ING = rx.compile(r"\bwith\s+(?:all\s+)?(?:the\s+)?(?:[\w’'.-]+\s+){0,2}$", re.I)
+ING = rx.compile(r"\w+ing\b")
+COMMA_OR_SEMICOLON = rx.compile(r"[,;]")
 
 
 def _is_object(text: str, clause_start: int, a: Agent, cue=None) -> bool:
@@ -625,7 +626,7 @@ def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:
     return rest, "sentence"
 
 
-_POSS = re.compile(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?")
+_POSS = rx.compile(r"(?:[’']s)?\s+(?:and\s+\w+\s+)?")
 
 
 def _skip_poss(text: str, i: int) -> int:
@@ -653,20 +654,20 @@ def _governs(cue, first: Mention, other: Mention) -> bool:
         and first.start < other.start
 
 
-PASSIVE_AFTER = re.compile(r"\s+be\s+(?:\w+ly\s+)?(?:\w+ed|met|made|done|seen|given|taken|kept|held|paid|put|set|"
+PASSIVE_AFTER = rx.compile(r"\s+be\s+(?:\w+ly\s+)?(?:\w+ed|met|made|done|seen|given|taken|kept|held|paid|put|set|"
                            r"shown|known|sent|brought|won|fought)\b", re.I)
 # what comes before a party that is a subject ("..., Republicans claim"), not a verb's
 # object ("invade Ukraine"): a sentence or clause start, or a conjunction or determiner
-SUBJECT_SLOT = re.compile(r"(?:^|[,;:—(“\"]|\b(?:that|and|but|while|because|as|so|if|when|the|both|all|many|some|most|"
+SUBJECT_SLOT = rx.compile(r"(?:^|[,;:—(“\"]|\b(?:that|and|but|while|because|as|so|if|when|the|both|all|many|some|most|"
                           r"since|whether|now|then)\s)\s*$", re.I)
 POSSESSIVES = frozenset(("my", "our", "his", "her", "their", "its"))
 # a third-person subject right before the cue that named no party ("they refuse")
-UNRESOLVED_SUBJECT = re.compile(r"\b(?:they|he|she)(?:[’']\w+)?\s+(?:[\w’']+\s+){0,3}$", re.I)
-POSSESSIVE_WORD = re.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
-POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+UNRESOLVED_SUBJECT = rx.compile(r"\b(?:they|he|she)(?:[’']\w+)?\s+(?:[\w’']+\s+){0,3}$", re.I)
+POSSESSIVE_WORD = rx.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
+POSSESSIVE = rx.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # between a noun cue's owner and the cue: "Russia's key security demands"
-OWNER_GAP = re.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}")
-DETERMINER = re.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
+OWNER_GAP = rx.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}")
+DETERMINER = rx.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
                         r"new|latest|such|any)\s+$", re.I)
 
 
@@ -774,8 +775,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     return speaker_agent, "speaker", None
 
 
-LEAD_DATE = re.compile(r"[^,;:—]{0,40},")
-REPORT_DATE = re.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I)
+LEAD_DATE = rx.compile(r"[^,;:—]{0,40},")
+REPORT_DATE = rx.compile(r"^\s*(?:\w+\s+){0,2}(?:on\s+|last\s+|this\s+)?$", re.I)
 
 
 def _statement_date(ctx: Context, s: Sentence, tx_starts, says=None) -> tuple[str, str] | None:
@@ -807,7 +808,7 @@ def _resolve(ctx: Context, t: Timex):
 
 
 # a date right after a reporting verb: the statement's, not the act's
-SAID_DATE = re.compile(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$")
+SAID_DATE = rx.compile(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$")
 
 
 def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tuple[str, str] | None:

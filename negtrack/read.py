@@ -52,6 +52,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 
+from negtrack import rx
 from negtrack.errors import InputError, UsageError
 from negtrack.models import Article
 from negtrack.read_dates import ImpossibleDate, dateline_date, filename_date, parse_date
@@ -78,7 +79,7 @@ BINARY_EXTENSIONS = frozenset(
 
 # --- size limit ----------------------------------------------------------
 
-_SIZE = re.compile(r"\s*(\d+)\s*([kmg]i?b?)?\s*", re.IGNORECASE)
+_SIZE = rx.compile(r"\s*(\d+)\s*([kmg]i?b?)?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
@@ -252,7 +253,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_LEADING_BLANK = re.compile(r"(?:[ \t\f\v]*\n)+")
+_LEADING_BLANK = rx.compile(r"(?:[ \t\f\v]*\n)+")
 
 
 def _clean_body(text: str) -> str:
@@ -304,7 +305,7 @@ def _require_text(text: str, label: str) -> str:
 
 # --- header block and front matter ----------------------------------------
 
-_HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*){0,2})[ \t]*:[ \t]*(.*)")
+_HEADER_LINE = rx.compile(r"([A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*){0,2})[ \t]*:[ \t]*(.*)")
 _HEADER_MAX_LINES = 60
 
 # Canonical field for each accepted key (lower case, separators removed).
@@ -359,8 +360,8 @@ def _split_header(text: str) -> tuple[dict, str, dict] | None:
     return None
 
 
-_FM_OPEN = re.compile(r"---[ \t]*\n")
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FM_OPEN = rx.compile(r"---[ \t]*\n")
+_FM_CLOSE = rx.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 def _split_front_matter(text: str) -> tuple[list[str], str] | None:

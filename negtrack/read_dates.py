@@ -26,6 +26,8 @@ import datetime as _dt
 import os
 import re
 
+from negtrack import rx
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
     "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
@@ -57,24 +59,24 @@ def _ym(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-_ISO = re.compile(
+_ISO = rx.compile(
     r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5})?)?"
 )
-_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:T\d{4,6}(?:Z|[+-]\d{4})?)?")
-_YM = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")
-_Y = re.compile(r"(?P<y>\d{4})")
-_MDY = re.compile(
+_COMPACT = rx.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:T\d{4,6}(?:Z|[+-]\d{4})?)?")
+_YM = rx.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")
+_Y = rx.compile(r"(?P<y>\d{4})")
+_MDY = rx.compile(
     _WEEKDAY_RE + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b.*",
     re.IGNORECASE,
 )
-_DMY = re.compile(
+_DMY = rx.compile(
     _WEEKDAY_RE + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?" + _MONTH_RE
     + r",?\s+(?P<y>\d{4})\b.*",
     re.IGNORECASE,
 )
-_MY = re.compile(_MONTH_RE + r",?\s+(?P<y>\d{4})", re.IGNORECASE)
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+_MY = rx.compile(_MONTH_RE + r",?\s+(?P<y>\d{4})", re.IGNORECASE)
+_NUMERIC = rx.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
 
 
 def parse_date(value: str) -> str:
@@ -139,10 +141,10 @@ def _dateutil_fallback(s: str) -> str:
 
 # --- hints found outside the metadata ---------------------------------------
 
-_DATELINE_MDY = re.compile(
+_DATELINE_MDY = rx.compile(
     _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,\s*(?P<y>\d{4})\b", re.IGNORECASE
 )
-_DATELINE_DMY = re.compile(
+_DATELINE_DMY = rx.compile(
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<y>\d{4})\b", re.IGNORECASE
 )
 DATELINE_CHARS = 300
@@ -195,7 +197,7 @@ def dateline_date(text: str) -> str | None:
     return None
 
 
-_FILENAME_DATE = re.compile(
+_FILENAME_DATE = rx.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?!\d)"
 )
 

@@ -40,6 +40,7 @@ import codecs
 import re
 import sys
 
+from negtrack import rx
 from negtrack.errors import InputError
 
 
@@ -129,7 +130,7 @@ def _control_share(sample: bytes) -> float:
     return bad / len(sample)
 
 
-_CYR_WORD = re.compile(r"[^\W\d_]+")
+_CYR_WORD = rx.compile(r"[^\W\d_]+")
 
 
 def _cyrillic_votes(text: str) -> tuple[int, int]:
@@ -161,7 +162,7 @@ def _single_byte_codec(data: bytes) -> str:
     return "latin-1"
 
 
-_UTF8_MB = re.compile(
+_UTF8_MB = rx.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
@@ -180,7 +181,7 @@ def _mixed_utf8(data: bytes) -> bool:
     return valid >= 3 and valid >= stray
 
 
-_CHARSET = re.compile(
+_CHARSET = rx.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})"""
     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""",
     re.IGNORECASE,

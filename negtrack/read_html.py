@@ -29,6 +29,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+from negtrack import rx
+
 _SKIP = frozenset(
     "script style nav header footer aside noscript form template svg iframe "
     "button select head object embed canvas dialog".split()
@@ -57,7 +59,7 @@ _META_DATE_KEYS = (
 )
 
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_STYLE = rx.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BOILERPLATE_ROLES = frozenset("navigation banner contentinfo complementary search menu dialog".split())
 
 

@@ -27,27 +27,28 @@ from __future__ import annotations
 
 import re
 
+from negtrack import rx
 from negtrack.models import Sentence
 
 # Blank lines, or the scraper's " , " join (padding spaces, comma, space). The
 # join after a sentence's end, "(?<=[.!?\"”])[ \t]*,[ \t]+", is written as its two
 # cases with the look-behind after the first character, so that every branch
 # opens with a character set and re scans for those characters alone.
-_PARA_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+"
+_PARA_BREAK = rx.compile(r"\n[ \t\u00a0\r]*\n\s*|[ \t]{3,},[ \t]+"
                          r"|[ \t](?<=[.!?\"”][ \t])[ \t]*,[ \t]+(?=[\"“(]?[A-Z])"
                          r"|,(?<=[.!?\"”],)[ \t]+(?=[\"“(]?[A-Z])")
 # The joins are rare, and their branches make re stop at every space. Every
 # join holds one of these pairs, so a text without one is split at its blank
 # lines alone, by the first branch, which re scans for newlines only.
-_JOIN_MARK = re.compile(r',(?<=[ \t.!?"”],)')
-_BLANK_LINE = re.compile(r"\n[ \t\u00a0\r]*\n\s*")
+_JOIN_MARK = rx.compile(r',(?<=[ \t.!?"”],)')
+_BLANK_LINE = rx.compile(r"\n[ \t\u00a0\r]*\n\s*")
 
-_LABEL = re.compile(
+_LABEL = rx.compile(
     r"(?:Q(?=[ \t\u00a0]{2,}|[ \t\u00a0]*[:—–-][ \t\u00a0]|[ \t\u00a0]+[A-Z“\"(—])"
     r"|(?:[A-Z][A-Z.’'\-]*[ \t]+){0,4}[A-Z][A-Z’'\-]+(?=:))"
     r"[ \t\u00a0]*:?[ \t\u00a0]*"
 )
-_DATELINE = re.compile(
+_DATELINE = rx.compile(
     r"\((?:CNN|AP|AFP|Reuters)\)\s*[-—–]*\s*"
     r"|[A-Z][A-Z .'\-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*[-—–]+\s*"
     r"|[A-Z][A-Z .'\-]{2,40},?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*"
@@ -56,8 +57,8 @@ _DATELINE = re.compile(
 # "[.!?]+" spelt out per first character: with every branch opening on a
 # literal, re looks for those four characters alone instead of trying a
 # match at every position.
-_END = re.compile(r"(?:\.[.!?]*|![.!?]*|\?[.!?]*|…)[\"”’')\]*_]*(?=\s)")
-_NEXT_OK = re.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
+_END = rx.compile(r"(?:\.[.!?]*|![.!?]*|\?[.!?]*|…)[\"”’')\]*_]*(?=\s)")
+_NEXT_OK = rx.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr inc co corp ltd
@@ -70,9 +71,9 @@ _OPENERS = frozenset(
     our his her their there here what when why how if as after before while today
     yesterday now however still meanwhile""".split()
 )
-_NUMBER_NEXT = re.compile(r"\s+\d")  # "No. 5", but "I said no. And ..."
-_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}$")
-_NEXT_WORD = re.compile(r"\s+[\"“‘'(]*([A-Za-z]+)")
+_NUMBER_NEXT = rx.compile(r"\s+\d")  # "No. 5", but "I said no. And ..."
+_ACRONYM = rx.compile(r"(?:[A-Za-z]\.){2,}$")
+_NEXT_WORD = rx.compile(r"\s+[\"“‘'(]*([A-Za-z]+)")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -177,7 +178,7 @@ def _append(out: list[Sentence], text: str, s: int, e: int, pno: int, label: str
 
 _OPEN_Q = "“"
 _CLOSE_Q = "”"
-_QUOTE_MARK = re.compile('[“”"]')
+_QUOTE_MARK = rx.compile('[“”"]')
 
 
 def quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:

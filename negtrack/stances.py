@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from negtrack import rx
 from negtrack.codebook import Codebook, CueIndex, TextIndex, compile_cue
 from negtrack.models import STANCES
 
@@ -163,8 +164,8 @@ DEFAULTS: list[tuple[str, str, str]] = [
     ("respond", "verb", r"\brespond(?:ed)?\s+in\s+writing\b"),
 ]
 
-NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|without)\b|n[’']t\b", re.I)
-OWN_NEGATION = re.compile(r"\bnot\b|\bno\b|n[’']t\b|\bnever\b|\bcannot\b|unanswered|\bneglect|non-?starter|unacceptable", re.I)
+NEGATION = rx.compile(r"\b(?:not|never|no|neither|nor|cannot|without)\b|n[’']t\b", re.I)
+OWN_NEGATION = rx.compile(r"\bnot\b|\bno\b|n[’']t\b|\bnever\b|\bcannot\b|unanswered|\bneglect|non-?starter|unacceptable", re.I)
 
 # What a negated cue means instead (None: nothing).
 TURN = {
@@ -208,7 +209,7 @@ def lexicon(book: Codebook | None) -> list[Cue]:
     key = (book.name, book.version, id(book)) if book is not None else None
     cues = _LEX.get(key)
     if cues is None:
-        cues = [Cue(st, fr, re.compile(p, re.I), f"{st}:{fr}:{i}") for i, (st, fr, p) in enumerate(DEFAULTS)]
+        cues = [Cue(st, fr, rx.compile(p, re.I), f"{st}:{fr}:{i}") for i, (st, fr, p) in enumerate(DEFAULTS)]
         if book is not None:
             for st, phrases in book.stances.items():
                 if st in STANCES:
@@ -275,24 +276,24 @@ def _resolve(text: str, start: int, end: int, raw: list) -> list[CueMatch]:
     return out
 
 
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|be|being)\s+$", re.I)
-_UNTIL_BEFORE = re.compile(r"\buntil\s+(?:\w+\s+){0,2}$", re.I)
-_FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", re.I)
+_PASSIVE_BEFORE = rx.compile(r"\b(?:was|were|been|be|being)\s+$", re.I)
+_UNTIL_BEFORE = rx.compile(r"\buntil\s+(?:\w+\s+){0,2}$", re.I)
+_FUTURE_BEFORE = rx.compile(r"\b(?:will|would|could|can|to|hope\s+to|going\s+to|want\s+to)\s+(?:\w+\s+){0,1}$", re.I)
 # A vote to pass, or a set intention to sign, is acceptance already, not openness:
 # "the members who voted to pass this agreement, which I'm going to sign tomorrow"
-_COMMITTED = re.compile(r"\bvoted\s+to\s+\w+$|\b(?:will|going\s+to|’ll|'ll)\s+sign\w*$", re.I)
+_COMMITTED = rx.compile(r"\bvoted\s+to\s+\w+$|\b(?:will|going\s+to|’ll|'ll)\s+sign\w*$", re.I)
 # a noun directly followed by a pronoun subject: "the forces it needs to", "the work they have to"
-_RELATIVE = re.compile(r"\b(?!(?:that|and|but|so|because|if|what|when|why|how|as|or|then|now|said|says|say|think|"
+_RELATIVE = rx.compile(r"\b(?!(?:that|and|but|so|because|if|what|when|why|how|as|or|then|now|said|says|say|think|"
                        r"thinks|believe|believes|know|knows|where|who|which|also|just|still|really)\b)[a-z]+s?\s+"
                        r"(?:it|they|he|she|you)\s+$")
-_COUNTERFACTUAL = re.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
+_COUNTERFACTUAL = rx.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 
-_BE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|am|get|got)\s+(?:\w+ly\s+)?$", re.I)
+_BE_BEFORE = rx.compile(r"\b(?:be|been|being|is|are|was|were|am|get|got)\s+(?:\w+ly\s+)?$", re.I)
 # "agreed that any agreement would need to be bipartisan": reported, not hypothetical
-_BACKSHIFT = re.compile(r"\b(?:agreed|said|insisted|made\s+clear|stressed|told\s+\w+)\s+that\b", re.I)
-_WOULD_NOT = re.compile(r"\b(?:would|could)(?:\s+not|n[’']t)\b", re.I)
-_IF_BEFORE = re.compile(r"\bif\b[^.;:]*,", re.I)
+_BACKSHIFT = rx.compile(r"\b(?:agreed|said|insisted|made\s+clear|stressed|told\s+\w+)\s+that\b", re.I)
+_WOULD_NOT = rx.compile(r"\b(?:would|could)(?:\s+not|n[’']t)\b", re.I)
+_IF_BEFORE = rx.compile(r"\bif\b[^.;:]*,", re.I)
 
 
 def _counterfactual_denial(text: str, floor: int, at: int) -> bool:
@@ -305,7 +306,7 @@ def _counterfactual_denial(text: str, floor: int, at: int) -> bool:
 # where a clause starts within the words before a cue: after [,;:—–] or "but". Each
 # alternative starts with a literal character, which lets the regex engine skip to
 # where one is ("b(?<!\wb)" is "\bb"; a \b first would make it try every position)
-_CLAUSE_CUT = re.compile(r",|;|:|—|–|b(?<!\wb)ut\b")
+_CLAUSE_CUT = rx.compile(r",|;|:|—|–|b(?<!\wb)ut\b")
 
 
 def _negated_before(text: str, floor: int, at: int) -> bool:
@@ -316,7 +317,7 @@ def _negated_before(text: str, floor: int, at: int) -> bool:
     return bool(NEGATION.search(" ".join(words)))
 
 
-CONDITIONAL = re.compile(r"\b(?:if|unless|whether)\b", re.I)
+CONDITIONAL = rx.compile(r"\b(?:if|unless|whether)\b", re.I)
 CONDITIONAL_WORDS = ("if", "unless", "whether")
 
 

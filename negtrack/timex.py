@@ -67,6 +67,7 @@ import bisect
 import datetime as _dt
 import re
 
+from negtrack import rx
 from negtrack.models import Timex
 
 __all__ = ["tag", "resolve_position_date", "find_dateline_date"]
@@ -140,8 +141,8 @@ class _Lazy:
 
     def compile(self):
         if self.starts:
-            return re.compile(rf"{self.lead}(?=[{self.starts}])(?:{self.pattern})", self.flags)
-        return re.compile(self.pattern, self.flags)
+            return rx.compile(rf"{self.lead}(?=[{self.starts}])(?:{self.pattern})", self.flags)
+        return rx.compile(self.pattern, self.flags)
 
 
 _MON_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -346,7 +347,7 @@ def _compile():
     for name, value in list(globals().items()):
         if isinstance(value, _Lazy):
             _compiled(name)
-    _NEED_RX.update((name, re.compile(words)) for name, words in _NEEDS.items())
+    _NEED_RX.update((name, rx.compile(words)) for name, words in _NEEDS.items())
     _RX = {name: p.compile() for name, p in _RULES.items()}
 
 # ---------------------------------------------------------------------------
@@ -441,7 +442,7 @@ def _valid(y, m, d):
         return False
 
 
-_PRECISIONS = [(re.compile(p), name) for p, name in (
+_PRECISIONS = [(rx.compile(p), name) for p, name in (
     (r"\d{4}-\d{2}-\d{2}(T.*)?", "day"),
     (r"\d{4}-W\d{2}(-WE)?", "week"),
     (r"\d{4}-\d{2}", "month"),
