@@ -135,10 +135,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_db(create: bool = True):
+def open_db(create: bool = True, later: bool = False):
+    """The store the options name; ``later``: a ``db.Opener`` to call when it is needed."""
     from negtrack import db as dbmod
 
-    return dbmod.connect(dbmod.resolve_path(SETTINGS.db), create=create)
+    path = dbmod.resolve_path(SETTINGS.db)
+    return dbmod.Opener(path, create) if later else dbmod.connect(path, create=create)
 
 
 def _store_error_message(e: Exception) -> str | None:

@@ -155,6 +155,18 @@ class Store:
         return getattr(self.utils, name)
 
 
+class Opener:
+    """``connect(path)`` put off until called: for a caller that can do other
+    work while the store opens (``negtrack add`` starting its workers)."""
+
+    def __init__(self, path: Path, create: bool = True):
+        self.path = Path(path)
+        self.create = create
+
+    def __call__(self) -> Store:
+        return connect(self.path, create=self.create)
+
+
 def connect(path: Path, *, create: bool = True) -> Store:
     """Open the store, migrated to the current schema.
 

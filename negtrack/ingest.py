@@ -71,6 +71,8 @@ def add_paths(db, paths: list[str], book, overrides: Overrides | None = None,
               jobs: int = 1) -> AddResult:
     """Read, extract and store every article under ``paths``.
 
+    ``db`` is the store, or a function that opens it: then it is opened only
+    when needed, so with workers the store opens while they start.
     ``jobs > 1`` extracts in that many worker processes (``negtrack.parallel``);
     this process still writes everything, in the same order, so the store is
     the same as with ``jobs=1``.
@@ -85,6 +87,8 @@ def add_paths(db, paths: list[str], book, overrides: Overrides | None = None,
 
         parallel.add_paths(db, files, book, overrides, result, progress=progress, max_bytes=max_bytes, jobs=jobs)
         return result
+    if callable(db):
+        db = db()
     for path in files:
         if progress:
             progress(path)

@@ -53,7 +53,10 @@ def _known(content_hash: str) -> bool:
             _STATE["db_file"] = None
             return False
         _STATE["conn"] = conn
-    row = conn.execute("SELECT 1 FROM articles WHERE hash = ?", [content_hash]).fetchone()
+    try:
+        row = conn.execute("SELECT 1 FROM articles WHERE hash = ?", [content_hash]).fetchone()
+    except sqlite3.Error:  # a store still being created: nothing in it is known yet
+        return False
     return row is not None
 
 
@@ -118,7 +121,11 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
         from negtrack import pipeline
 
         pipeline.warm(book)  # forked workers inherit the compiled patterns and imports
-    with ctx.Pool(jobs, initializer=_init, initargs=(book, overrides, max_bytes, db_file(db))) as pool:
+    # ``db`` may be a ``db.Opener``: it is called once the workers have their
+    # first files, so opening (or creating) the store overlaps their work.
+    opener = db if callable(db) else None
+    path = str(opener.path) if opener else db_file(db)
+    with ctx.Pool(jobs, initializer=_init, initargs=(book, overrides, max_bytes, path)) as pool:
         pending: deque = deque()
         it = tasks()
 
@@ -133,6 +140,8 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                     pending.append(pool.apply_async(extract_task, (t,)))
 
         fill()
+        if opener:
+            db = opener()
         while pending:
             item = pending.popleft()
             kind, path, payload = item if isinstance(item, tuple) else item.get()

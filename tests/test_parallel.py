@@ -85,3 +85,14 @@ def test_default_add_of_a_big_batch_uses_workers_and_stores_the_same(cli, tmp_pa
     e1 = cli("--db", tmp_path / "auto.db", "export", "--format", "jsonl")
     e2 = cli("--db", tmp_path / "one.db", "export", "--format", "jsonl")
     assert e1.out and e1.out == e2.out
+
+
+def test_workers_with_a_store_that_cannot_open_give_one_line(cli, tmp_path):
+    # With workers the store is opened after they start; a bad one is still one line and exit 5.
+    d = _corpus(tmp_path)
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database, and it must stay as it is\n")
+    r = cli("--db", bad, "add", d, "--jobs", "2")
+    assert r.code == 5 and r.err.count("\n") == 1 and "not an SQLite database" in r.err
+    assert "Traceback" not in r.err
+    assert bad.read_text() == "not a database, and it must stay as it is\n"
