@@ -162,14 +162,25 @@ def date_precision(date: str) -> str:
 
 
 def validate(db, codebook: str, actor=None, issue=None, stance=None, date=None,
-             actors: list[str] | None = None, issues: list[str] | None = None) -> dict:
-    """Checked values (only those given), against one codebook's actors and issues."""
+             actors: list[str] | None = None, issues: list[str] | None = None, target=None) -> dict:
+    """Checked values (only those given), against one codebook's actors and issues.
+
+    ``target`` is an actor too; an empty one clears it (``None``).
+    """
     from negtrack import views
 
     out: dict = {}
-    if actor is not None:
-        views.check_known(db, "actor", [actor], actors if actors is not None else _codebook_ids(db, codebook, "actor"))
-        out["actor"] = actor
+    for field, value in (("actor", actor), ("target", target)):
+        if value is None:
+            continue
+        value = value.strip()
+        if field == "target" and not value:
+            out["target"] = None
+            continue
+        if actors is None:
+            actors = _codebook_ids(db, codebook, "actor")
+        views.check_known(db, "actor", [value], actors)
+        out[field] = value
     if issue is not None:
         views.check_known(db, "issue", [issue], issues if issues is not None else _codebook_ids(db, codebook, "issue"))
         out["issue"] = issue
@@ -185,16 +196,19 @@ def validate(db, codebook: str, actor=None, issue=None, stance=None, date=None,
 
 
 def edit(db, uid: str, by: str | None = None, *, actor=None, issue=None, stance=None, date=None,
-         note=None) -> dict:
-    """Change fields of a position; returns the new row."""
+         note=None, speaker=None, target=None) -> dict:
+    """Change fields of a position; returns the new row. An empty ``speaker``,
+    ``target`` or ``note`` clears it."""
     from negtrack.db import write
 
-    if all(v is None for v in (actor, issue, stance, date, note)):
-        raise UsageError("nothing to change: give --actor, --issue, --stance, --date or --note")
+    if all(v is None for v in (actor, issue, stance, date, note, speaker, target)):
+        raise UsageError("nothing to change: give --actor, --issue, --stance, --date, --speaker, --target or --note")
     by = who(by)
     with write(db):
         row = get(db, uid)
-        changes = validate(db, row["codebook"], actor=actor, issue=issue, stance=stance, date=date)
+        changes = validate(db, row["codebook"], actor=actor, issue=issue, stance=stance, date=date, target=target)
+        if speaker is not None:
+            changes["speaker"] = speaker.strip() or None
         if date is not None:
             changes["date_rule"] = "analyst"
         if note is not None:
@@ -250,7 +264,7 @@ def add_manual(db, book, by: str | None = None, *, actor: str, issue: str, stanc
     with write(db):
         store.sync_codebook(db, book)
         values = validate(db, book.name, actor=actor, issue=issue, stance=stance, date=date,
-                          actors=list(book.actors), issues=list(book.issues))
+                          actors=list(book.actors), issues=list(book.issues), target=target)
         art = views.find_article(db, article) if article else None
         evidence = " ".join(evidence.split()) if evidence and evidence.strip() else None
         start = end = None
@@ -270,7 +284,8 @@ def add_manual(db, book, by: str | None = None, *, actor: str, issue: str, stanc
         row = {
             "uid": uid, "article_id": art["id"] if art else None, "codebook": book.name,
             "codebook_version": book.version, "actor": values["actor"], "issue": values["issue"],
-            "stance": values["stance"], "speaker": speaker, "target": target, "date": values["date"],
+            "stance": values["stance"], "speaker": speaker.strip() or None if speaker else None,
+            "target": values.get("target"), "date": values["date"],
             "date_precision": values["date_precision"], "date_rule": "analyst", "evidence": evidence,
             "start": start, "end": end, "confidence": 1.0, "status": "manual", "rule": "analyst",
             "created": at, "note": note.strip() if note and note.strip() else None,

@@ -206,6 +206,29 @@ def test_timeline_corroboration_merge_and_split(db):
     assert [h["action"] for h in analyst.history(db, rr[0])] == ["merge", "merge"]
 
 
+def test_edit_speaker_and_target_and_clear_them(db):
+    art = Article(text=TEXT, path="a.txt", published="2022-02-01")
+    store.save_article(db, art, Extraction(published="2022-02-01",
+                                           positions=[pos("us", "nato-expansion", "reject", 45, 84)]), BOOK)
+    (p,) = store.export_rows(db)
+    row = analyst.edit(db, p["id"], by="t", speaker=" Antony Blinken ", target="russia")
+    assert (row["speaker"], row["target"], row["status"]) == ("Antony Blinken", "russia", "edited")
+    assert json.loads(row["origin"])["actor"] == "us"
+    with pytest.raises(UsageError, match="did you mean russia"):
+        analyst.edit(db, p["id"], by="t", target="rusia")
+    assert analyst.get(db, p["id"])["target"] == "russia"  # a refused edit changes nothing
+    row = analyst.edit(db, p["id"], by="t", speaker="", target="")
+    assert (row["speaker"], row["target"]) == (None, None)
+    (h1, h2) = [h for h in analyst.history(db, p["id"]) if h["action"] == "edit"]
+    assert h1["after"]["target"] == "russia" and h2["after"]["target"] is None
+    manual, created, _ = analyst.add_manual(db, BOOK, "t", actor="russia", issue="nato-expansion", stance="demand",
+                                            date="2022-02-01", target="nato", speaker=" ")
+    assert created and (manual["target"], manual["speaker"]) == ("nato", None)
+    with pytest.raises(UsageError):
+        analyst.add_manual(db, BOOK, "t", actor="russia", issue="nato-expansion", stance="demand",
+                           date="2022-02-01", target="natoo")
+
+
 def test_note_on_unreviewed_position_survives_reprocess_and_by_defaults_to_login(db, monkeypatch):
     import getpass
 

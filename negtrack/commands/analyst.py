@@ -62,17 +62,20 @@ def edit(
     issue: Annotated[Optional[str], typer.Option("--issue", help="Codebook issue slug.")] = None,
     stance: Annotated[Optional[str], typer.Option("--stance", help="One of the nine stances.")] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    speaker: Annotated[Optional[str], typer.Option("--speaker", help="The person whose words carry it (empty to clear).")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The party it is addressed to (codebook actor id; empty to clear).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A note (empty to clear).")] = None,
     by: ByOpt = None,
 ):
-    """Correct a position's actor, issue, stance or date, or attach a note.
+    """Correct a position's actor, issue, stance, date, speaker or target, or attach a note.
 
-    Example:  negtrack position edit p3f2a9c01d4e5b67 --stance open --note "conditional yes"
+    Example:  negtrack position edit p3f2a9c01d4e5b67 --stance open --target nato --note "conditional yes"
     """
     from negtrack import analyst, output
     from negtrack.cli import open_db
 
-    row = analyst.edit(open_db(create=False), id_, by, actor=actor, issue=issue, stance=stance, date=date, note=note)
+    row = analyst.edit(open_db(create=False), id_, by, actor=actor, issue=issue, stance=stance, date=date, note=note,
+                       speaker=speaker, target=target)
     output.say(f"{row['uid']}: {row['actor']} {row['stance']} {row['issue']} {row['date'] or ''} ({row['status']})")
     return 0
 
