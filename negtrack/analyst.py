@@ -40,7 +40,7 @@ from negtrack.models import STANCES
 
 ANALYST_STATUSES = ("confirmed", "rejected", "edited", "manual")
 STATUSES = ("auto",) + ANALYST_STATUSES
-EDITABLE = ("actor", "issue", "stance", "date", "note")
+EDITABLE = ("actor", "issue", "stance", "date", "speaker", "target", "note")
 
 # What the audit log records of a position, before and after an action.
 SNAPSHOT = ("actor", "issue", "stance", "speaker", "target", "date", "date_precision", "evidence", "start", "end",
