@@ -1247,18 +1247,34 @@ _KEYWORDS["now"] = ("ref", "ago")
 _KEYWORDS["years"] = ("ref",)
 _KEYWORDS["/"] = ("numeric",)
 _KEYWORDS["q"] = ("qshort",)
-# Speed: one str.find pass per keyword was a third of the tagger's time.
-# Keywords that share a substring are found together: one pass over the
-# text finds the shared "needle" ("day" for "monday", "today", "labor day";
-# "jan" for "january", "jan.", "jan "), and each keyword is checked where
-# the needle sits at its offset in it.  Every occurrence of a keyword holds
-# its needle there, so the hits are exactly those of a pass per keyword.
-_SHARED_NEEDLES = ("now", "day", "ties", "week", "year", "current", "recent",
-                   "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_NEEDLES = {}  # needle -> [(keyword, its offset in the keyword, rules)]
-for _w, _rules in _KEYWORDS.items():
-    _n = next((n for n in _SHARED_NEEDLES if n in _w), _w)
-    _NEEDLES.setdefault(_n, []).append((_w, _w.index(_n), _rules))
+# Speed: the keywords are found in one pass of one pattern (a pass of
+# str.find per keyword, even with the keywords that share a substring found
+# together, took twice as long).  A keyword of letters must start a word, so
+# the pattern opens with the character before it, any but a-z: re skips to
+# such a character without trying the pattern at the letters between (a
+# look-behind first would be tried at every character), and a keyword at the
+# very start of the text is tried apart (``_KEYWORD_HEAD``).  The
+# alternatives are grouped by their first letter, so re tries one group, not
+# eighty words; in a group the longest comes first, so the match is the
+# longest keyword starting there, and the keywords starting there are
+# exactly its prefixes among the keywords (``_PREFIX_HITS``).  The keyword
+# is a look-ahead: the match takes one character, so none hides another
+# ("days" in "labor days").  The keywords of one other character ("/") may
+# be anywhere: that character is itself the match.
+def _keyword_patterns():
+    groups = {}
+    for kw in sorted((k for k in _KEYWORDS if k[0].isalpha()), key=lambda k: (-len(k), k)):
+        groups.setdefault(kw[0], []).append(re.escape(kw[1:]))
+    words = "|".join(re.escape(c) + "(?:" + "|".join(rest) + ")" for c, rest in groups.items())
+    chars = "".join(k for k in _KEYWORDS if not k[0].isalpha())
+    assert all(len(k) == 1 and not "a" <= k <= "z" for k in chars)
+    return rf"[^a-z](?:(?=(?P<w>{words}))|(?<=[{re.escape(chars)}]))", rf"(?=(?P<w>{words}))", chars
+
+
+_KEYWORD, _KEYWORD_HEAD, _CHAR_KEYWORDS = _keyword_patterns()
+_KEYWORD, _KEYWORD_HEAD = _Lazy(_KEYWORD), _Lazy(_KEYWORD_HEAD)
+# keyword -> (length, rules) of each keyword that is a prefix of it (itself included)
+_PREFIX_HITS = {kw: [(len(k), _KEYWORDS[k]) for k in _KEYWORDS if kw.startswith(k)] for kw in _KEYWORDS}
 _DIGITS4 = _Lazy(r"[12](?<![0-9][12])[0-9]{3}(?![0-9])")  # the class first: re skips to it fast
 _DIGIT_RULES = ("year", "iso", "decade", "qshort", "season_year")
 _DECADE_APOS = _Lazy(r"'[0-9]0s")
@@ -1300,23 +1316,33 @@ def _ascii_lower(text):
     return low
 
 
+def _keyword_hits(low):
+    """(start, end, rules) of every keyword in ``low`` (see ``_KEYWORD``)."""
+    hits = []
+    head = _KEYWORD_HEAD.match(low)
+    if head is not None:
+        for length, rules in _PREFIX_HITS[head["w"]]:
+            hits.append((0, length, rules))
+    for m in _KEYWORD.finditer(low):
+        i = m.start()
+        c = low[i]
+        if c in _CHAR_KEYWORDS:
+            hits.append((i, i + 1, _KEYWORDS[c]))
+        kw = m["w"]
+        if kw is not None and not c.isalpha():  # a letter other than a-z before it: inside a word
+            i += 1
+            for length, rules in _PREFIX_HITS[kw]:
+                hits.append((i, i + length, rules))
+    return hits
+
+
 def _windows(text, low=None):
     """rule -> merged [start, end] windows around the anchors that can start it
     (``low``: the text through ``_ascii_lower``)."""
     if low is None:
         low = _ascii_lower(text)
     n = len(text)
-    hits = []  # (position, end, rules)
-    find = low.find
-    for needle, kws in _NEEDLES.items():
-        j = find(needle)
-        while j >= 0:
-            for kw, off, rules in kws:
-                i = j - off
-                # a keyword of letters must start a word; "/" may be anywhere
-                if i >= 0 and low.startswith(kw, i) and (i == 0 or not kw[0].isalpha() or not low[i - 1].isalpha()):
-                    hits.append((i, i + len(kw), rules))
-            j = find(needle, j + 1)
+    hits = _keyword_hits(low)  # (position, end, rules)
     for m in _DIGITS4.finditer(low):
         hits.append((m.start(), m.end(), _DIGIT_RULES))
     if "'" in low:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -324,6 +325,30 @@ def test_every_keyword_opens_the_windows_of_its_rules(keyword):
             assert any(s <= at < e for s, e in windows.get(rule, ())), (text, rule)
     if keyword[0].isalpha():  # inside a word it anchors nothing
         assert timex._windows(f"xx{keyword}y") == {}
+
+
+def _keyword_hits_plainly(low):
+    """What ``_keyword_hits`` finds, by a search per keyword."""
+    hits = []
+    for kw, rules in timex._KEYWORDS.items():
+        i = low.find(kw)
+        while i >= 0:
+            if not kw[0].isalpha() or i == 0 or not low[i - 1].isalpha():
+                hits.append((i, i + len(kw), rules))
+            i = low.find(kw, i + 1)
+    return sorted(hits)
+
+
+def test_keyword_pass_finds_what_a_search_per_keyword_finds():
+    timex._compile()  # what the first tag does
+    rnd = random.Random(7)
+    pieces = sorted(timex._KEYWORDS) + ["é", "ſ", "ä", "2", "'", "/", " ", "-", "x", "\n", "²", "_", "."]
+    texts = ["", "day", "/", "labor days", "weekends", "now/nowadays", "éday", "2q 1q", "sept. sep. sep"]
+    for _ in range(3000):
+        texts.append("".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 12))))
+    for text in texts:
+        low = timex._ascii_lower(text)
+        assert sorted(timex._keyword_hits(low)) == _keyword_hits_plainly(low), text
 
 
 def test_import_compiles_no_pattern_until_the_first_tag():
