@@ -476,15 +476,16 @@ def _nonword_start(op, av) -> bool:
     return False
 
 
-def _prefixes(items, bound: bool):
+def _prefixes(items, bound: bool, pre=None):
     """(prefixes, complete) of a parsed sequence, or None when its start is not literal.
 
     Every match of the sequence starts with one of the prefixes; each carries
     whether a word boundary comes right before it. ``complete``: the prefixes
-    are the whole sequence, so what follows may be appended.
+    are the whole sequence, so what follows may be appended. ``pre``: the
+    prefixes read before the sequence (all non-empty), to go on from.
     """
-    pre = [("", bound)]
-    for op, av in items:
+    pre = pre or [("", bound)]
+    for at, (op, av) in enumerate(items):
         consumed = pre[0][0] != ""
         if op is _sre_c.AT:
             if av in (_sre_c.AT_BOUNDARY, _sre_c.AT_UNI_BOUNDARY):
@@ -511,34 +512,49 @@ def _prefixes(items, bound: bool):
                 return (pre, False) if consumed else None
             pre = [(p + c, b) for p, b in pre for c in chars]
             continue
+        # the alternatives, each with whether its full reading may be followed
+        # by what comes after it: an optional item ("s?", "(?:\s+the)?") is
+        # read both ways, taken and skipped
         if op is _sre_c.SUBPATTERN and not av[1] & (re.ASCII | re.LOCALE):
-            alts, whole = [av[3]], True
+            alts, whole = [av[3]], [True]
         elif op is _sre_c.BRANCH:
-            alts, whole = av[1], True
+            alts, whole = av[1], [True] * len(av[1])
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1:
-            alts, whole = [av[2]], False
+            alts, whole = [av[2]], [False]
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and consumed:
+            alts, whole = [av[2], []], [av[1] == 1, True]
         else:
             return (pre, False) if consumed else None
         # an alternative that starts with white space or punctuation ends the
         # word there ("it" of "\bit(?:\s+is|'s)"), whatever the others do
-        got = [([(_FINAL, False)], False) if consumed and alt and _nonword_start(*alt[0]) else _prefixes(alt, pre[0][1])
-               for alt in alts]
-        if any(g is None for g in got):
-            return (pre, False) if consumed else None
-        tails = [t for g in got for t in g[0]]
-        # an alternative whose every prefix ends its word is as good as
-        # complete: what is appended after a word's end changes no key
-        whole = whole and all(g[1] or all(_FINAL in q for q, _ in g[0]) for g in got)
-        if not consumed:
-            if any(q == "" for q, _ in tails) or len(tails) > _MAX_PREFIXES:
-                return None
-            pre = tails
+        # (read on from the prefixes so far, so an alternative may start with
+        # an optional item: "s?" of "\bask(?:ing|s?)\s")
+        if consumed:
+            got = [([(p + _FINAL, b) for p, b in pre], False) if alt and _nonword_start(*alt[0])
+                   else _prefixes(alt, bound, pre) for alt in alts]
         else:
-            if len(tails) * len(pre) > _MAX_PREFIXES:
-                return pre, False
-            pre = [(p + q, b) for p, b in pre for q, _ in tails]
-        if not whole:
-            return pre, False
+            got = [_prefixes(alt, pre[0][1]) for alt in alts]
+            if any(g is None or any(q == "" for q, _ in g[0]) for g in got):
+                return None
+        if sum(len(g[0]) for g in got) > _MAX_PREFIXES:
+            return (pre, False) if consumed else None
+        # an alternative read whole goes on with what follows; one read in part
+        # stops here (its prefixes still start every match through it). One
+        # whose every prefix ends its word is as good as whole: what is
+        # appended after a word's end changes no key
+        go, stop = [], []
+        for (got_pre, complete), w in zip(got, whole):
+            ended = all(_FINAL in q for q, _ in got_pre)
+            (go if (complete and w) or ended else stop).extend(got_pre)
+        if not stop:
+            pre = go
+            continue
+        if not go:
+            return stop, False
+        rest, complete = _prefixes(items[at + 1:], bound, go)
+        if len(stop) + len(rest) > _MAX_PREFIXES:
+            return (pre, False) if consumed else None
+        return stop + rest, complete and all(_FINAL in q for q, _ in stop)
     return pre, True
 
 

@@ -69,13 +69,20 @@ def test_lead_keys_read_the_first_word():
     import re
     assert codebook.lead_keys(re.compile(r"\bdemand(?:s|ed)?\b", re.I)) == [("word", "dema")]
     assert codebook.lead_keys(re.compile(r"\b(?:key|core)\s+issues", re.I)) == [("word", "core"), ("word", "key")]
-    assert codebook.lead_keys(re.compile(r"\bno(?:t)?\b", re.I)) == [("short", "no")]
+    assert codebook.lead_keys(re.compile(r"\bno\w", re.I)) == [("short", "no")]
     assert codebook.lead_keys(re.compile(r"rolling back", re.I)) == [("sub", "rolling back")]
     assert codebook.lead_keys(re.compile(r"(?:\w+\s+)?talks", re.I)) is None  # no literal start: scanned
     assert codebook.lead_keys(re.compile(r"(?a)\bus\b")) is None  # ASCII word boundaries: scanned
     # an alternative that starts with a non-word character ends the word before it
     assert codebook.lead_keys(re.compile(r"\bit[’']s\s+possible\b|\bit\s+is\s+possible\b", re.I)) == [("word", "it")]
     assert codebook.lead_keys(re.compile(r"\b(?:no|not\s+have)\s+plans\b", re.I)) == [("word", "no"), ("word", "not")]
+    # an optional item is read both taken and skipped
+    assert codebook.lead_keys(re.compile(r"\bno(?:t)?\b", re.I)) == [("word", "no"), ("word", "not")]
+    assert codebook.lead_keys(re.compile(r"\basking\s+for\b|\basks?\s+for\b", re.I)) == [
+        ("word", "ask"), ("word", "aski"), ("word", "asks")]
+    assert codebook.lead_keys(re.compile(r"\b(?:both(?:\s+the)?|all(?:\s+the)?(?:\s+two)?|the)\s+sides", re.I)) == [
+        ("word", "all"), ("word", "both"), ("word", "the")]
+    assert codebook.lead_keys(re.compile(r"\bco(?:op)*s", re.I)) == [("short", "cos"), ("word", "coop")]
 
 
 def test_cue_index_equals_finditer_on_odd_text():
@@ -92,11 +99,15 @@ def test_cue_index_equals_finditer_on_odd_text():
         # scanned, and a span's end lets it match where the whole text does not
         (r"(?:\w+\s+)?talks(?! now)", re.I),
         # a word ended by what follows in one alternative only
-        (r"\bno(?:\s+plans|pe)\b", re.I), (r"\b(?:no|us)\s+talks\b", re.I)]]
+        (r"\bno(?:\s+plans|pe)\b", re.I), (r"\b(?:no|us)\s+talks\b", re.I),
+        # optional items, taken or skipped, in the first word and after it
+        (r"\bno(?:t)?\b", re.I), (r"\bsays?\s+no\b", re.I), (r"\b(?:both(?:\s+the)?|all(?:\s+the)?|the)\s+talks", re.I),
+        (r"\bde(?:ma)*nds?\b", re.I), (r"\bnope?(?:\s+\w+)*\s+now", re.I), (r"\bta(?:lk)??s", re.I), (r"\bn(?:o)*w\b", re.I)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
              "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
-             "the talks\n", "THE the", "The", "talks now", "now", "nope", "no plans", "us  talks", "No\ttalks"]
+             "the talks\n", "THE the", "The", "talks now", "now", "nope", "no plans", "us  talks", "No\ttalks",
+             "not", "says no", "both the talks", "all  talks", "demamands", "dends", "nope x now", "tas", "talks", "nw", "noow"]
     alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
     for _ in range(300):
         text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
