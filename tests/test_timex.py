@@ -351,6 +351,26 @@ def test_keyword_pass_finds_what_a_search_per_keyword_finds():
         assert sorted(timex._keyword_hits(low)) == _keyword_hits_plainly(low), text
 
 
+@pytest.mark.parametrize("name, words", [("_FUTURE_CUE", "_FUTURE_WORDS"), ("_PAST_CUE", "_PAST_WORDS")])
+def test_tense_cues_grouped_by_first_letter_match_as_the_plain_list(name, words):
+    timex._compile()  # what the first tag does
+    grouped = getattr(timex, name)
+    plain_words = getattr(timex, words)
+    # the same pattern with the words as listed, start check included
+    lazy = timex._Lazy(rf"\b(?:{plain_words})\b", grouped.flags & re.IGNORECASE,
+                       starts="abcdeghilnpstuw'" if name == "_FUTURE_CUE" else "a-z",
+                       lead=r"\b" if name == "_FUTURE_CUE" else r"(?<!\w)")
+    plain = re.compile(lazy.compile().pattern, lazy.flags)
+    assert plain.pattern != grouped.pattern
+    rnd = random.Random(11)
+    pieces = [w.replace("\\s+", " ").replace("?", "") for w in timex._top_level(plain_words)]
+    pieces += ["be", "is", "are", "to", "been", "the", "WILL", "Said", "plan", "ed", "ied", "n't", "x",
+               " ", " ", "  ", "\n", ",", "'", "-", "é", "days", "weeks", "2022"]
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) + rnd.choice(("", " ", " ")) for _ in range(rnd.randrange(1, 10)))
+        assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
 def test_import_compiles_no_pattern_until_the_first_tag():
     code = ("import re, negtrack.timex as t\n"
             "assert not t._RX and not any(isinstance(v, re.Pattern) for v in vars(t).values())\n"
