@@ -409,7 +409,7 @@ def parse(data: bytes, path: str) -> Codebook:
 # the whole text made extraction cost (patterns x text). Instead every pattern
 # is analysed once for the words its matches can start with ("demand" for
 # ``\bdemand(?:s|ed)?``; "key", "core", "main" for ``\b(?:key|core|main)\s``),
-# the text is indexed once by the first four letters of the words that can
+# the text is indexed once by the first eight letters of the words that can
 # start one (``TextIndex``: one regex scan), and a pattern is tried
 # (``pattern.match``) only at the words that can start it.
 # The candidate positions are a superset of where the pattern can match and
@@ -446,7 +446,7 @@ def fold(text: str) -> str:
 
 _WORD_CHAR = rx.compile(r"\w")
 _FINAL = "\x00"  # in a prefix: the word ends here
-_KEYLEN = 4
+_KEYLEN = 8  # long enough to tell "withdraw" from "with", "russian" from "russia"
 _MAX_PREFIXES = 48
 
 
@@ -561,7 +561,7 @@ def _prefixes(items, bound: bool, pre=None):
 def lead_keys(pattern: re.Pattern) -> list[tuple[str, str]] | None:
     """How to find where ``pattern`` can start: a list of (kind, key).
 
-    kind ``word``: at a word whose first (up to four) letters are ``key``;
+    kind ``word``: at a word whose first (up to eight) letters are ``key``;
     ``short``: at a word starting with the short ``key``; ``sub``: wherever
     the folded text contains ``key``. None: the pattern must scan the text.
     """
@@ -652,22 +652,22 @@ def _trie(prefixes: set[str], top: bool = True) -> str:
 def _scanner() -> re.Pattern:
     """Finds, in a folded text with a space put before it, the words starting
     with a wanted key: the character before the word, then the word's key
-    (its first four characters) as the one group, so ``re.split`` hands out
+    (its first eight characters) as the one group, so ``re.split`` hands out
     the keys and, with the lengths of the parts between them, where they
     start.
 
     The scan opens with a plain character class (white space, ASCII
     punctuation, anything non-ASCII) so ``re`` skips through the text looking
     for those characters alone; the look-behind, tried only where a key
-    follows, then drops the non-ASCII word characters. A full key ("dema" of
-    "demand") is a prefix here like a short one: ``words`` holds the words'
+    follows, then drops the non-ASCII word characters. A full key ("negotiat"
+    of "negotiations") is a prefix here like a short one: ``words`` holds the words'
     own keys, and the lookups pick theirs."""
     global _scan
     if _scan is None:
         # a full key shorter than _KEYLEN is a whole word ("us", not "usual")
         body = _trie({key + _FINAL if kind == "word" and len(key) < _KEYLEN else key
                       for kind, key in _wanted}) if _wanted else "(?!)"
-        _scan = rx.compile(r"[\x00-\x20!-/:-@\[-^`{-\U0010ffff](?=" + body + r")(?<=\W)(\w{1,4})")
+        _scan = rx.compile(r"[\x00-\x20!-/:-@\[-^`{-\U0010ffff](?=" + body + r")(?<=\W)(\w{1,%d})" % _KEYLEN)
     return _scan
 
 
@@ -695,7 +695,7 @@ def _keyset(keys: list[tuple[str, str]]) -> _KeySet:
 
 
 class TextIndex:
-    """Where the words of a text start, by their first four (folded) letters:
+    """Where the words of a text start, by their first eight (folded) letters:
     those words a CueIndex can ask for (see ``_wanted``)."""
 
     __slots__ = ("text", "low", "_words", "_gen", "_keys", "_short", "_merged")

@@ -67,7 +67,8 @@ def _naive(patterns, text, spans=None):
 
 def test_lead_keys_read_the_first_word():
     import re
-    assert codebook.lead_keys(re.compile(r"\bdemand(?:s|ed)?\b", re.I)) == [("word", "dema")]
+    assert codebook.lead_keys(re.compile(r"\bdemands?\b", re.I)) == [("word", "demand"), ("word", "demands")]
+    assert codebook.lead_keys(re.compile(r"\bnegotiat\w+", re.I)) == [("word", "negotiat")]  # a long word: its start
     assert codebook.lead_keys(re.compile(r"\b(?:key|core)\s+issues", re.I)) == [("word", "core"), ("word", "key")]
     assert codebook.lead_keys(re.compile(r"\bno\w", re.I)) == [("short", "no")]
     assert codebook.lead_keys(re.compile(r"rolling back", re.I)) == [("sub", "rolling back")]
@@ -79,10 +80,10 @@ def test_lead_keys_read_the_first_word():
     # an optional item is read both taken and skipped
     assert codebook.lead_keys(re.compile(r"\bno(?:t)?\b", re.I)) == [("word", "no"), ("word", "not")]
     assert codebook.lead_keys(re.compile(r"\basking\s+for\b|\basks?\s+for\b", re.I)) == [
-        ("word", "ask"), ("word", "aski"), ("word", "asks")]
+        ("word", "ask"), ("word", "asking"), ("word", "asks")]
     assert codebook.lead_keys(re.compile(r"\b(?:both(?:\s+the)?|all(?:\s+the)?(?:\s+two)?|the)\s+sides", re.I)) == [
         ("word", "all"), ("word", "both"), ("word", "the")]
-    assert codebook.lead_keys(re.compile(r"\bco(?:op)*s", re.I)) == [("short", "cos"), ("word", "coop")]
+    assert codebook.lead_keys(re.compile(r"\bco(?:op)*s", re.I)) == [("short", "coop"), ("short", "cos")]
 
 
 def test_cue_index_equals_finditer_on_odd_text():
@@ -102,12 +103,15 @@ def test_cue_index_equals_finditer_on_odd_text():
         (r"\bno(?:\s+plans|pe)\b", re.I), (r"\b(?:no|us)\s+talks\b", re.I),
         # optional items, taken or skipped, in the first word and after it
         (r"\bno(?:t)?\b", re.I), (r"\bsays?\s+no\b", re.I), (r"\b(?:both(?:\s+the)?|all(?:\s+the)?|the)\s+talks", re.I),
-        (r"\bde(?:ma)*nds?\b", re.I), (r"\bnope?(?:\s+\w+)*\s+now", re.I), (r"\bta(?:lk)??s", re.I), (r"\bn(?:o)*w\b", re.I)]]
+        (r"\bde(?:ma)*nds?\b", re.I), (r"\bnope?(?:\s+\w+)*\s+now", re.I), (r"\bta(?:lk)??s", re.I), (r"\bn(?:o)*w\b", re.I),
+        # words longer than a key
+        (r"\bnegotiations?\b", re.I), (r"\bnegotiat\w+", re.I), (r"\bwithdraw\b", re.I), (r"\bwith\b", re.I)]]
     rng = random.Random(3)
     words = ["Demand", "demands", "DEMANDED for", "US", "us", "the Kremlin", "The kremlin", "is  open", "IS\nOPEN",
              "won’t not", "enrolling back", "\u212aelvin", "ſtrike weapons", "İs open", "say", "1997", "talks", "no",
              "the talks\n", "THE the", "The", "talks now", "now", "nope", "no plans", "us  talks", "No\ttalks",
-             "not", "says no", "both the talks", "all  talks", "demamands", "dends", "nope x now", "tas", "talks", "nw", "noow"]
+             "not", "says no", "both the talks", "all  talks", "demamands", "dends", "nope x now", "tas", "talks", "nw", "noow",
+             "negotiations", "NEGOTIATION", "negotiate", "negotiat", "withdraw", "withdrawal", "with"]
     alphabet = " .,;“”’'\n\tçé漢\u0130\u0131\u017f\u212a\U0001F600"
     for _ in range(300):
         text = "".join(rng.choice(words) if rng.random() < 0.4 else rng.choice(alphabet)
@@ -166,16 +170,17 @@ def test_text_index_holds_every_word_a_key_asks_for():
     import random
     import re
     idx = codebook.CueIndex([re.compile(p, re.I) for p in
-                             [r"\bthe\s+talks\b", r"\bno\b", r"\bnot\b", r"\bé\w+", r"\b_x", r"\bus\b", r"\bnato\b"]])
+                             [r"\bthe\s+talks\b", r"\bno\b", r"\bnot\b", r"\bé\w+", r"\b_x", r"\bus\b", r"\bnato\b",
+                              r"\bnegotiations?\b", r"\bnegotiat\w+"]])
     wanted = [k for keys in idx.keys if keys for k in keys]
     rng = random.Random(5)
-    pieces = ["the", "The", "théir", "no", "not", "nor", "us", "usual", "NATO", "é", "éthe", "_the", "x_no",
+    pieces = ["the", "The", "théir", "no", "not", "nor", "us", "usual", "NATO", "é", "éthe", "_the", "x_no", "negotiations", "negotiation", "negotiat",
               " ", "  ", "\n", "“", "”", "’", "-", "\u00a0", "İ", "漢", "9", "_"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         tix = codebook.TextIndex(text)
         every: dict[str, list[int]] = {}
-        for m in re.finditer(r"(?<!\w)\w{1,4}", tix.low):
+        for m in re.finditer(r"(?<!\w)\w{1,%d}" % codebook._KEYLEN, tix.low):
             every.setdefault(m.group(), []).append(m.start())
         for kind, key in wanted:
             if kind == "word":
