@@ -14,6 +14,11 @@ Design decisions:
   A period after a known abbreviation ("Jan.", "Gen.", "Mr.") or an initial is
   no boundary; after a dotted acronym ("U.S.") it is one only when a typical
   sentence opener follows ("... in the U.S. The talks ...").
+* Speed: most sentence ends are decided by the ``_END`` pattern itself (a
+  period closing no word, or a word ending in two letters or digits that is
+  no abbreviation; ``!``, ``?``, ``…``; each before a sentence opener), and
+  ``_is_boundary`` sees only the rest. Sentences are made by filling the
+  instance dict rather than through the frozen dataclass's ``__init__``.
 * Transcript labels at the start of a paragraph ("THE PRESIDENT:", "Q",
   "MS. PSAKI:") are not part of any sentence; the label is recorded as
   ``speaker_label`` on every following sentence until the next label.
@@ -53,10 +58,6 @@ _DATELINE = rx.compile(
     r"|[A-Z][A-Z .'\-]{2,40},?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*"
 )
 
-# "[.!?]+" spelt out per first character: with every branch opening on a
-# literal, re looks for those four characters alone instead of trying a
-# match at every position.
-_END = rx.compile(r"(?:\.[.!?]*|![.!?]*|\?[.!?]*|…)[\"”’')\]*_]*(?=\s)")
 _NEXT_OK = rx.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
 
 ABBREVIATIONS = frozenset(
@@ -70,6 +71,43 @@ _OPENERS = frozenset(
     our his her their there here what when why how if as after before while today
     yesterday now however still meanwhile""".split()
 )
+_CLOSERS = r"[\"”’')\]*_]*"
+
+
+def _end_pattern() -> str:
+    """Sentence ends, with the boundaries decided by the pattern itself tagged.
+
+    "[.!?]+" is spelt out per first character: with every branch opening on a
+    literal, re looks for . ! ? … alone instead of trying a match at every
+    position. The first five branches match only ends that ``_is_boundary``
+    would accept, and capture the white space up to the next sentence;
+    the last four match every other end, for ``_is_boundary`` to decide.
+    Both kinds match the same characters at the same place (the run up to
+    the white space), so which branch matched changes no offset.
+    """
+    nxt = r"(?=(\s+)[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[))"  # _NEXT_OK, its white space captured
+    by_len: dict[int, list[str]] = {}
+    for w in sorted(ABBREVIATIONS):
+        by_len.setdefault(len(w), []).append(re.escape(w))
+    # "<word>." where the word (the letters, digits and periods before the
+    # period) is an abbreviation; (?i) matches every character that lower()
+    # maps to the abbreviation's, and a few more, which only sends those
+    # few to _is_boundary.
+    not_abbr = "".join(rf"(?<!(?<![^\W_])(?<!\.)(?i:{'|'.join(ws)})\.)" for _, ws in sorted(by_len.items()))
+    decided = [
+        r"\.(?<![^\W_]\.)(?<!\.\.)[.!?]*",  # a period closing no word: "(AP). The"
+        # a word ending in two letters or digits is no initial and no dotted
+        # acronym, so only the abbreviations are left out
+        rf"\.(?<=[A-Za-z0-9]{{2}}\.){not_abbr}[.!?]*",
+        r"![.!?]*", r"\?[.!?]*", "…",
+    ]
+    undecided = [r"\.[.!?]*", r"![.!?]*", r"\?[.!?]*", "…"]
+    return "|".join([b + _CLOSERS + nxt for b in decided] + [b + _CLOSERS + r"(?=\s)" for b in undecided])
+
+
+# A match's lastindex is the group of a decided boundary's white space, or
+# None when _is_boundary has to decide.
+_END = rx.compile(_end_pattern())
 _NUMBER_NEXT = rx.compile(r"\s+\d")  # "No. 5", but "I said no. And ..."
 _ACRONYM = rx.compile(r"(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = rx.compile(r"\s+[\"“‘'(]*([A-Za-z]+)")
@@ -158,34 +196,62 @@ def split(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sentenc
     out: list[Sentence] = []
     if not text:
         return out
+    append = out.append
     label: str | None = None
     for pno, (pa, pb) in enumerate(paras if paras is not None else paragraphs(text)):
         start = pa
-        m = _LABEL.match(text, pa, pb)
-        if m:
-            raw = text[pa:m.end()].strip().rstrip(":").strip()
-            # A label is a short upper-case name before a colon, or "Q".
-            if raw == "Q" or (raw.isupper() and ":" in text[pa:m.end()]):
-                label = raw
-                start = m.end()
-        if pno == 0 or start == pa:
-            d = _DATELINE.match(text, start, pb)
-            if d:
-                start = d.end()
+        # Labels and datelines open with a capital or "(" followed by a
+        # capital, white space or punctuation, never by a lower-case letter.
+        if pa + 1 >= pb or not text[pa + 1].islower():
+            m = _LABEL.match(text, pa, pb)
+            if m:
+                raw = text[pa:m.end()].strip().rstrip(":").strip()
+                # A label is a short upper-case name before a colon, or "Q".
+                if raw == "Q" or (raw.isupper() and ":" in text[pa:m.end()]):
+                    label = raw
+                    start = m.end()
+            if pno == 0 or start == pa:
+                d = _DATELINE.match(text, start, pb)
+                if d:
+                    start = d.end()
         while start < pb and text[start].isspace():
             start += 1
         s = start
         for e in _END.finditer(text, start, pb):
-            if e.end() >= pb:
-                break
-            if _is_boundary(text, e, pb):
-                _append(out, text, s, e.end(), pno, label)
-                s = e.end()
-                while s < pb and text[s].isspace():
-                    s += 1
+            g = e.lastindex
+            if g:
+                end, nxt = e.span(g)  # the white space after the end
+            else:
+                end = e.end()
+                if end >= pb:
+                    break
+                if not _is_boundary(text, e, pb):
+                    continue
+                nxt = end
+                while nxt < pb and text[nxt].isspace():
+                    nxt += 1
+            if end - s <= MAX_SENTENCE:
+                # Sentence(...) without its __init__, which for a frozen
+                # dataclass sets each field through object.__setattr__: filling
+                # the instance dict in field order makes the same object in
+                # a third of the time.
+                o = _new(Sentence)
+                d = o.__dict__
+                d["start"] = s
+                d["end"] = end
+                d["text"] = text[s:end]
+                d["paragraph"] = pno
+                d["speaker_label"] = label
+                append(o)
+            else:
+                _append(out, text, s, end, pno, label)
+            s = nxt
         if s < pb:
             _append(out, text, s, pb, pno, label)
     return out
+
+
+_new = object.__new__
 
 
 # No real sentence is this long. Longer runs without a boundary (a 1 MB line,
@@ -204,7 +270,9 @@ def _append(out: list[Sentence], text: str, s: int, e: int, pno: int, label: str
         while s < e and text[s].isspace():
             s += 1
     if s < e:
-        out.append(Sentence(s, e, text[s:e], pno, label))
+        o = _new(Sentence)  # Sentence(...) without its __init__, as in split()
+        o.__dict__.update(start=s, end=e, text=text[s:e], paragraph=pno, speaker_label=label)
+        out.append(o)
 
 
 _OPEN_Q = "“"
