@@ -64,3 +64,55 @@ def test_arbitrary_unicode_never_raises():
     for t in ["", "   ", "\x00\u2028?!…", "Q", "A:\n\nB:", "“unclosed\n\n“again", "..." * 50, "é" * 1000]:
         for s in split(t):
             assert t[s.start:s.end] == s.text
+
+
+# The fast paths (the pattern-decided sentence ends, the join search, the
+# mark-driven quote scan) against the plain rules they stand for, on random
+# sentence-ish text.
+import random  # noqa: E402
+
+from negtrack import sentences  # noqa: E402
+
+_PIECES = [".", ". ", "!", "?", "…", "...", '"', "“", "”", "’", "'", "(", ")", "[", "]", "\\[", "*", "_", ",", " , ",
+           "   ,  ", "\n", "\n\n", " \n \n", "\t", "\u00a0", " ", "  ", "   ", "Mr", "mr", "MR", "Mrs", "No", "no", "nos",
+           "U.S", "U.S.", "e.g", "i.e", "J", "A", "Q", "Q:", "THE PRESIDENT:", "(Reuters)", "(CNN)", "the", "The",
+           "talks", "We", "x", "ab", "AB", "5", "2022", "Jan", "etc", "approx", "sept", "é", "ſ", "K", "İ", "St", ":"]
+
+
+def _random_texts(n, seed=7):
+    rnd = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rnd.choice(_PIECES) for _ in range(rnd.randrange(1, 60)))
+
+
+def _reference_quotes(text, paras):
+    spans, open_at = [], None
+    for idx, (a, b) in enumerate(paras):
+        i = a
+        if open_at is not None and text[a] in "“\"":
+            i = a + 1
+        elif open_at is not None:
+            spans.append((open_at, paras[idx - 1][1]))
+            open_at = None
+        for k in range(i, b):
+            c = text[k]
+            if c == "“" or (c == '"' and open_at is None):
+                if open_at is None:
+                    open_at = k
+            elif c in "”\"" and open_at is not None:
+                spans.append((open_at, k + 1))
+                open_at = None
+    if open_at is not None and paras:
+        spans.append((open_at, paras[-1][1]))
+    return spans
+
+
+def test_fast_paths_match_the_plain_rules(monkeypatch):
+    texts = list(_random_texts(3000))
+    fast = [(sentences._breaks(t), split(t), quotes(t)) for t in texts]
+    plain_end = sentences.rx.compile(r"(?:\.[.!?]*|![.!?]*|\?[.!?]*|…)" + sentences._CLOSERS + r"(?=\s)")
+    monkeypatch.setattr(sentences, "_END", plain_end)  # every end decided by _is_boundary
+    for t, (breaks, ss, qs) in zip(texts, fast):
+        assert breaks == [m.span() for m in sentences._PARA_BREAK.finditer(t)], t
+        assert split(t) == ss, t
+        assert qs == _reference_quotes(t, paragraphs(t)), t
