@@ -116,3 +116,19 @@ def test_fast_paths_match_the_plain_rules(monkeypatch):
         assert breaks == [m.span() for m in sentences._PARA_BREAK.finditer(t)], t
         assert split(t) == ss, t
         assert qs == _reference_quotes(t, paragraphs(t)), t
+
+
+def test_sentences_built_without_init_are_whole_sentences():
+    # split() fills Sentence objects directly for speed: a field added to Sentence
+    # must show up here rather than go missing from every sentence.
+    from dataclasses import fields
+
+    from negtrack.models import Sentence
+
+    text = "First one here. Second one, longer, follows it!\n\nQ: A question?\n\n" + "word " * 900
+    names = [f.name for f in fields(Sentence)]
+    got = sentences.split(text)
+    assert len(got) >= 4
+    for s in got:
+        assert list(vars(s)) == names
+        assert s == Sentence(**vars(s)) and hash(s) == hash(Sentence(**vars(s)))
