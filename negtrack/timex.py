@@ -57,8 +57,12 @@ Design decisions
   hold a word every match of the rule needs, and only where a match can start
   (a check of the first character, before the full pattern).  The test suite
   checks each shortcut against the patterns, so none changes what is found.
-  On the 68 corpus texts (the 400,000 characters extraction hands over)
-  tagging takes about 75 ms, against 170 ms with windows alone.
+  The keywords are found in one pass of one pattern, the tense cues are word
+  lists grouped by first letter, and tense splits only the sentences around
+  the dates that need it, not the whole text.  On the 68 corpus texts (the
+  400,000 characters extraction hands over) tagging takes about 60 ms,
+  against 72 ms with a search per keyword, plain cue lists and a split of
+  the whole text, and 170 ms with windows alone.
 """
 
 from __future__ import annotations
@@ -520,7 +524,7 @@ def _precision(value):
 class _Ctx:
     """Per-call state: text, anchor, sentences, tense cache, document memory."""
 
-    __slots__ = ("text", "dct", "given", "sents", "starts", "cues", "last_quarter")
+    __slots__ = ("text", "dct", "given", "sents", "starts", "cues", "last_quarter", "around")
 
     def __init__(self, text, dct, sentences):
         self.text = text
@@ -530,11 +534,17 @@ class _Ctx:
         self.starts = None
         self.cues = {}
         self.last_quarter = None  # (year, q) of the last quarter mentioned
+        self.around = None  # without given sentences: (from, to, start, end) of those split so far
 
     def sentence_of(self, pos):
-        if self.sents is None:
-            self.sents = _sentence_spans(self.text, self.given)
-            self.starts = [s for s, _ in self.sents]
+        if self.starts is None:  # the first call
+            self.sents = _given_spans(self.given)
+            if self.sents is not None:
+                self.starts = [s for s, _ in self.sents]
+            else:
+                self.around, self.starts = [], []
+        if self.around is not None:
+            return self._split_around(pos)
         i = bisect.bisect_right(self.starts, pos) - 1
         if i < 0:
             return 0, min(len(self.text), 400), -1
@@ -542,6 +552,24 @@ class _Ctx:
         if pos >= e:  # between sentences: use a window
             return max(0, pos - 200), min(len(self.text), pos + 200), -2 - pos
         return s, e, i
+
+    def _split_around(self, pos):
+        """``sentence_of`` from the sentences of ``_split_sentences`` near ``pos``
+        only: the same answer, without splitting the whole text (most texts
+        have few dates; the pieces extraction hands over are long)."""
+        text = self.text
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0 or pos >= self.around[i][1]:
+            lo, hi, s, e = _sentence_around(text, pos)
+            i += 1
+            self.around.insert(i, (lo, hi, s, e))
+            self.starts.insert(i, lo)
+        _, _, s, e = self.around[i]
+        if e <= s:  # the text opens with a break: no sentence yet
+            return 0, min(len(text), 400), -1
+        if pos >= e:  # between sentences: use a window
+            return max(0, pos - 200), min(len(text), pos + 200), -2 - pos
+        return s, e, s
 
     def tense(self, start, end):
         """'past', 'future' or None from the nearest tense cue in the sentence."""
@@ -1420,14 +1448,14 @@ def _windows(text, low=None):
 # ---------------------------------------------------------------------------
 
 
-def _sentence_spans(text, sentences):
-    """``sentences`` as sorted (start, end) pairs, else the text's own split."""
+def _given_spans(sentences):
+    """``sentences`` as sorted (start, end) pairs, or None when there are none."""
     if sentences:
         try:
             return sorted((int(s), int(e)) for s, e in sentences)
         except (TypeError, ValueError):
             pass
-    return _split_sentences(text)
+    return None
 
 
 # do not split after common abbreviations ("Jan. 27", "Mr. Smith")
@@ -1435,20 +1463,53 @@ _ABBREV_END = _Lazy(r"\b(?:[A-Z][a-z]{0,3}|[A-Z]|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov
 
 
 def _split_sentences(text):
-    """Rough sentence offsets: enough for tense detection."""
+    """Rough sentence offsets: enough for tense detection.  (``tag`` finds
+    only the sentences around its dates: ``_sentence_around``.)"""
     out = []
     start = 0
-    for m in _SENT_SPLIT.finditer(text):
+    for after, cut in _breaks_from(text, 0):
+        out.append((start, cut))
+        start = after
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _breaks_from(text, q):
+    """The breaks of ``_split_sentences`` from ``q`` on, as (start of the next
+    sentence, end of the sentence before): the same as those of the whole
+    text, when no break runs across ``q`` (``q`` is 0 or follows a letter or
+    a digit, which a break never holds)."""
+    for m in _SENT_SPLIT.finditer(text, q):
         cut = m.start()
         if text[cut] != "\n":
             cut += 1  # after the stop
-        prev = text[max(0, cut - 6):cut]
-        if _ABBREV_END.search(prev):
-            continue
-        out.append((start, cut))
-        start = m.end()
-    out.append((start, len(text)))
-    return [(s, e) for s, e in out if e > s]
+        if not _ABBREV_END.search(text[max(0, cut - 6):cut]):
+            yield m.end(), cut
+
+
+def _sentence_around(text, pos, back=200):
+    """(lo, hi, start, end): the sentence of ``_split_sentences`` that ``pos``
+    falls in or follows, found from the text near ``pos``.  ``lo`` and ``hi``
+    are the ends of the break before it and after it (0 and the text's
+    length at the ends): every position from lo to hi gets this answer.
+    ``start`` equals ``end`` for an empty first sentence.  ``back``: how far
+    back to look first."""
+    while True:
+        q = max(0, pos - back)
+        while q and q <= pos and not text[q - 1].isalnum():
+            q += 1
+        if q <= pos:
+            lo = 0 if q == 0 else None
+            for after, cut in _breaks_from(text, q):
+                if after > pos:
+                    if lo is not None:
+                        return lo, after, lo, cut
+                    break
+                lo = after
+            else:
+                if lo is not None:
+                    return lo, len(text), lo, len(text)
+        back *= 4  # (from the start, q = 0, every break is found: the loop ends)
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import random
 import re
@@ -504,3 +505,27 @@ def test_ascii_lookalikes_are_all_the_letters_ignorecase_takes_for_ascii_ones():
 def test_split_sentences(text, spans):
     timex._compile()  # what the first tag does
     assert timex._split_sentences(text) == spans
+
+
+def test_sentences_found_around_a_date_are_those_of_the_whole_split():
+    timex._compile()  # what the first tag does
+    rnd = random.Random(5)
+    pieces = ["A", "b", "Mr", ".", "!", "?", "\n", " ", "  ", "\t", '"', "'", "”", ")", "]", "(", "“", "9",
+              "é", "U.S", "p.m", "St", "\u00a0", "—", "Talks ended", "x" * 300]
+    texts = ["\n\nA. B", "\n", ". A", "a.\n\n\nB"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 30))) for _ in range(300)]
+    for text in texts:
+        spans = timex._split_sentences(text)
+        starts = [s for s, _ in spans]
+        for pos in range(len(text)):
+            i = bisect.bisect_right(starts, pos) - 1
+            # looking back a few characters at first: many a start in the middle of a break
+            lo, hi, s, e = timex._sentence_around(text, pos, back=rnd.randrange(1, 8))
+            assert lo <= pos < hi or hi == len(text), (text, pos)
+            if i < 0:  # before the first sentence: an empty one
+                assert e <= s, (text, pos)
+            elif pos < spans[i][1]:  # in sentence i
+                assert (s, e) == spans[i], (text, pos)
+            else:  # between sentences
+                assert s == spans[i][0] and pos >= e, (text, pos)
+
