@@ -1661,6 +1661,20 @@ def resolve_position_date(timex: Timex) -> tuple[str, str] | None:
     v = getattr(timex, "value", None)
     if not isinstance(v, str):
         return None
+    # Speed: positions ask for the same few values again and again (the
+    # publication date, this week); each answer depends on the value alone.
+    got = _POSITION_DATES.get(v, _POSITION_DATES)
+    if got is _POSITION_DATES:
+        if len(_POSITION_DATES) >= 10_000:
+            _POSITION_DATES.clear()
+        got = _POSITION_DATES[v] = _position_date(v)
+    return got
+
+
+_POSITION_DATES = {}  # value -> what resolve_position_date gives for it
+
+
+def _position_date(v):
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T.*)?", v)
     if m:
         return "%s-%s-%s" % m.groups(), "day"

@@ -529,3 +529,15 @@ def test_sentences_found_around_a_date_are_those_of_the_whole_split():
             else:  # between sentences
                 assert s == spans[i][0] and pos >= e, (text, pos)
 
+
+
+def test_position_dates_kept_per_value_are_those_worked_out():
+    rnd = random.Random(9)
+    values = ["2022-01-27", "2022-W04", "2022-W04-WE", "2022-13", "2022-01", "2022-Q1", "199", "PAST_REF",
+              "XXXX-01", "2020-W53", "2021-W53", "1998-02-27T10:00", "1998-SU", "1990-H1", ""]
+    values += ["%04d-%s" % (rnd.randrange(1990, 2030), rnd.choice(["W%02d" % rnd.randrange(60), "%02d" % rnd.randrange(15),
+               "%02d-%02d" % (rnd.randrange(1, 13), rnd.randrange(1, 29)), "Q%d" % rnd.randrange(1, 5)]))
+               for _ in range(300)]
+    for v in values * 2:  # the second time from what was kept
+        t = Timex(text="x", start=0, end=1, value=v, precision="day", type="DATE", rule="test")
+        assert resolve_position_date(t) == timex._position_date(v), v
