@@ -36,7 +36,7 @@ def _progress_bar(total: int):
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Extract in this many processes (0: one per CPU).", min=0)]
 AddJobsOpt = Annotated[Optional[int], typer.Option(
     "--jobs", "-j", show_default=False,
-    help="Extract in this many processes (0: one per CPU; default: one per CPU for a batch of 256 KB or more, else 1).",
+    help="Extract in this many processes (0: one per CPU; default: one per CPU for a batch of 128 KB or more, else 1).",
     min=0)]
 
 
@@ -55,7 +55,7 @@ def add(
 
     Re-adding the same content changes nothing. Formats: plain text, a
     `Key: value` header block, Markdown with front matter, saved HTML, JSON
-    Lines of {"text", "title", "url", "published"} records. A batch of 256 KB
+    Lines of {"text", "title", "url", "published"} records. A batch of 128 KB
     or more is extracted in one process per CPU, --jobs N sets how many (the
     store is the same as with one); --from-positions
     loads articles and positions extracted elsewhere by `negtrack extract`.
