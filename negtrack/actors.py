@@ -338,10 +338,3 @@ def _quote_at(qinfo, ends: list[int], a: int, b: int):
         if ov > 0 and ov * 2 >= (b - a) and (best is None or ov > best[0]):
             best = (ov, q)
     return best[1] if best else None
-
-
-def quote_of(qinfo, pos: int):
-    for q in qinfo:
-        if q[0] <= pos < q[1]:
-            return q
-    return None

@@ -20,7 +20,6 @@ import json
 import sys
 from typing import Iterable
 
-FORMATS = ("table", "json", "nl", "csv")
 
 # One colour per stance, used everywhere a stance is drawn (tables, report).
 STANCE_COLOURS = {
