@@ -99,3 +99,23 @@ def test_obligation_in_a_relative_clause_is_no_demand():
     assert not [c for c in find("Russia has all the forces it needs to conduct a major military action.")
                 if c.stance == "demand"]
     assert "demand" in [c.stance for c in find("And so it needs to de-escalate now.")]
+
+
+def _negated_before_plain(text, floor, at):
+    # the look-back without the hint that rules most windows out
+    window = text[max(floor, at - 40):at]
+    words = stances._CLAUSE_CUT.split(window)[-1].split()[-3:]
+    return bool(stances.NEGATION.search(" ".join(words)))
+
+
+def test_negation_hint_changes_no_answer():
+    import random
+    rnd = random.Random(7)
+    pieces = ["not", "NOT", "No", "nor", "never", "Neither", "cannot", "without", "WıTHOUT", "neıther", "can't",
+              "don’t", "N'T", "know", "none", "one", "new", "note", "ten", "then", "thou", "n", "'", "’", ",", ";",
+              "—", "but", "But", "about", "accept", "reject", "the", "offer", "\n", "  "]
+    for _ in range(20000):
+        text = " ".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 12)))
+        at = rnd.randrange(len(text) + 1)
+        floor = rnd.randrange(at + 1)
+        assert stances._negated_before(text, floor, at) == _negated_before_plain(text, floor, at), (text, floor, at)
