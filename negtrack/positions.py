@@ -50,12 +50,17 @@ Design decisions:
   is named rather than inferred from who speaks.
 * Within an article one position is kept per (actor, issue, stance, date),
   the one with the highest confidence (earliest on ties).
+* Only sentences that can yield a position, date a statement or name who owns
+  "the response" are worked through; what the others carry to later sentences
+  (the last person named or quoted, for "he") is looked up from the mention
+  lists directly.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate, chain, compress
 from dataclasses import dataclass
 
 from negtrack import rx
@@ -414,9 +419,6 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     book = ctx.book
     positions: list[Position] = []
     trace: list[dict] = []
-    entry: dict = {}  # the sentence's trace entry; a scratch dict when not tracing
-    last_person: Mention | None = None
-    last_named: Mention | None = None  # the last person named at all, when no one has been quoted yet
     response_owner: list[Agent] = []
     owners: dict[str, list[Agent]] = {}
     owner_date: dict[str, tuple] = {}  # stance -> date of the last noun cue with a named owner
@@ -431,39 +433,30 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     for si in _holding(starts, spans, tx_starts):
         stmts[si] = _statement_date(ctx, sentences[si], tx_starts, ctx.says[si] if ctx.says is not None else None)
     need, responding = _needed(ctx, sentences, starts, all_cues, stmts)
-    wanted = [sp for sp, n in zip(spans, need) if n]
-    per_sentence = iter(_SENTENCE_IX.finditer_spans(text, wanted, ctx.tix))
+    todo = list(compress(range(len(sentences)), need))
+    per_sentence = iter(_SENTENCE_IX.finditer_spans(text, [spans[si] for si in todo], ctx.tix))
+    last_person = _people_named(ctx)
+    if tracing:
+        for si, s in enumerate(sentences):
+            trace.append({"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
+                          "speaker_rule": ctx.speaking[si].rule,
+                          "actors": [(m.id, m.text) for m in ctx.actors[si]],
+                          "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
+                          "cues": [], "positions": []})
+            if not need[si] and _question(ctx, si, s):
+                trace[-1]["skipped"] = "question"
 
-    for si, s in enumerate(sentences):
-        named = ctx.actors[si]
-        if tracing:
-            entry = {"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
-                     "speaker_rule": ctx.speaking[si].rule,
-                     "actors": [(m.id, m.text) for m in named],
-                     "issues": [(m.id, m.text, m.rule) for m in ctx.issues[si]],
-                     "cues": [], "positions": []}
-            trace.append(entry)
-        if need[si]:
-            found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
-            # the parties named lately: only a group phrase ("the leaders") looks at them
-            recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
-                      ] if found[2] else ()
-            agents = _agents(ctx, si, s, last_person if last_person is not None else last_named, response_owner,
-                             found, recent)
-        else:
-            agents = []
-        # the last person named, and the last one quoted, stand for "he" in later sentences
-        for m in named:
-            if m.kind == "person":
-                last_named = m
-                if m in ctx.reporters:
-                    last_person = m
-        if not need[si]:
-            if tracing and _question(ctx, si, s):
-                entry["skipped"] = "question"
-            continue  # no cue, counter-position, statement date or response owner here
-        if not tracing:
-            entry = {"cues": [], "positions": []}
+    # Only the sentences that need work are visited: the rest change none of the
+    # state carried from sentence to sentence but the last person named and the
+    # last one quoted, which ``_people_named`` gives for any sentence at once.
+    for si in todo:
+        s = sentences[si]
+        entry = trace[si] if tracing else {"cues": [], "positions": []}  # a scratch dict when not tracing
+        found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
+        # the parties named lately: only a group phrase ("the leaders") looks at them
+        recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
+                  ] if found[2] else ()
+        agents = _agents(ctx, si, s, last_person(si), response_owner, found, recent)
         # statement dates: "Lavrov said on Monday"
         stmt = stmts[si]
         if stmt:
@@ -555,6 +548,28 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                     positions.append(pos)
                     entry["positions"].append((pos.actor, pos.issue, pos.stance, pos.date, pos.rule))
     return dedupe(positions), trace
+
+
+def _people_named(ctx: Context):
+    """The person "he" stands for at the start of a sentence: a function of its index.
+
+    The last person quoted before it (one of ``ctx.reporters``), else the last
+    one named at all; "before" in the order of ``ctx.actors``, sentence by
+    sentence, so the mentions' offsets need not be sorted.
+    """
+    flat = list(chain.from_iterable(ctx.actors))
+    offsets = [0, *accumulate(map(len, ctx.actors))]  # where each sentence's mentions start in ``flat``
+    named = [k for k, m in enumerate(flat) if m.kind == "person"]
+    quoted = [k for k in named if flat[k] in ctx.reporters]
+
+    def last(si: int) -> Mention | None:
+        for found in (quoted, named):
+            i = bisect_left(found, offsets[si])
+            if i:
+                return flat[found[i - 1]]
+        return None
+
+    return last
 
 
 def _by_pattern(found: list[tuple[int, re.Match]], n: int) -> list[list[re.Match]]:

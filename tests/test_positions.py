@@ -271,3 +271,27 @@ def test_preposition_is_looked_for_in_the_last_words_only():
         for combo in itertools.product(parts, repeat=n):
             pre = "".join(combo)
             assert bool(PREPOSITION.search(pre, _last_words(pre))) == bool(PREPOSITION.search(pre)), pre
+
+
+def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
+    import random
+    from types import SimpleNamespace
+
+    from negtrack.models import Mention
+    from negtrack.positions import _people_named
+
+    rng = random.Random(7)
+    for _ in range(200):
+        actors = [[Mention(rng.choice(["person", "actor"]), f"p{rng.randrange(5)}", rng.randrange(100), 0, "")
+                   for _ in range(rng.randrange(3))] for _ in range(rng.randrange(12))]
+        reporters = {m for ms in actors for m in ms if rng.random() < 0.3}
+        last = _people_named(SimpleNamespace(actors=actors, reporters=reporters))
+        # the sentence-by-sentence rule it replaces
+        quoted = named = None
+        for si, ms in enumerate(actors):
+            assert last(si) is (quoted if quoted is not None else named)
+            for m in ms:
+                if m.kind == "person":
+                    named = m
+                    if m in reporters:
+                        quoted = m
