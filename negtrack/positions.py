@@ -60,7 +60,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, count
+from operator import attrgetter
 from dataclasses import dataclass
 
 from negtrack import rx
@@ -253,14 +254,16 @@ def _group_parties(phrase: str, recent: list[str], speaker: str | None, here: li
 
 
 def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=(),
-            pronouns=None, recent=()) -> list[Agent]:
+            pronouns=None, recent=(), quote_at=None) -> list[Agent]:
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
     ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
     third person, group phrases, "they", "X and I", "it will"), when found for all
     sentences at once. ``recent``: the parties named in the last
-    few sentences, oldest first (for group phrases).
+    few sentences, oldest first (for group phrases). ``quote_at``: ``_quote_finder(ctx.quotes)``.
     """
+    if quote_at is None:
+        quote_at = _quote_finder(ctx.quotes)
     if pronouns is None:
         pronouns = [list(rx.finditer(ctx.text, s.start, s.end)) for rx in _PRONOUN_RX]
     text = ctx.text
@@ -275,7 +278,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     sp = ctx.speaking[si]
     for m in pronouns[0]:
         party, person = sp.party, sp.person
-        q = _quote_covering(ctx.quotes, m.start())
+        q = quote_at(m.start())
         if q is not None:
             party, person = q[2], q[3]
         if party:
@@ -329,6 +332,25 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             out.append(Agent(prev[-1].party, prev[-1].person, m.start(), m.end(), "it"))
     out.sort(key=lambda a: a.start)
     return out
+
+
+def _quote_finder(quotes):
+    """A function giving the first of ``quotes`` that covers a position, or None.
+
+    Quotations come in order and disjoint (``actors.attribute``): then at most
+    one covers a position, the last to start at or before it, found by bisection.
+    Anything else is searched in full.
+    """
+    qs = list(quotes)
+    if any(a[1] > b[0] for a, b in zip(qs, qs[1:])) or any(q[0] > q[1] for q in qs):
+        return lambda pos: _quote_covering(qs, pos)
+    starts = [q[0] for q in qs]
+
+    def covering(pos: int):
+        i = bisect_right(starts, pos) - 1
+        return qs[i] if i >= 0 and pos < qs[i][1] else None
+
+    return covering
 
 
 def _quote_covering(quotes, pos):
@@ -424,8 +446,8 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     owner_date: dict[str, tuple] = {}  # stance -> date of the last noun cue with a named owner
     statement_date: dict[str, tuple[str, str]] = {}
     tx_starts = [t.start for t in ctx.timexes]
-    spans = [(s.start, s.end) for s in sentences]
-    starts = [a for a, _ in spans]
+    spans = list(map(attrgetter("start", "end"), sentences))
+    starts = list(map(attrgetter("start"), sentences))
     low = ctx.tix.low if ctx.tix is not None and ctx.tix.text is text else None
     all_cues = ctx.cues if ctx.cues is not None else stances_mod.find_spans(text, spans, book, ctx.tix)
     # Only a sentence that holds a date can date a statement ("Lavrov said on Monday").
@@ -436,6 +458,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     todo = list(compress(range(len(sentences)), need))
     per_sentence = iter(_SENTENCE_IX.finditer_spans(text, [spans[si] for si in todo], ctx.tix))
     last_person = _people_named(ctx)
+    quote_at = _quote_finder(ctx.quotes)
     if tracing:
         for si, s in enumerate(sentences):
             trace.append({"sentence": si, "start": s.start, "end": s.end, "speaker": ctx.speaking[si].party,
@@ -456,7 +479,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         # the parties named lately: only a group phrase ("the leaders") looks at them
         recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
                   ] if found[2] else ()
-        agents = _agents(ctx, si, s, last_person(si), response_owner, found, recent)
+        agents = _agents(ctx, si, s, last_person(si), response_owner, found, recent, quote_at)
         # statement dates: "Lavrov said on Monday"
         stmt = stmts[si]
         if stmt:
@@ -610,13 +633,16 @@ def _needed(ctx: Context, sentences: list[Sentence], starts: list[int], all_cues
         while i >= 0 and sentences[i].end + _RESPONSE_REACH >= m.start():
             responding.add(i)
             i -= 1
-    candidates = responding.union(si for si, stmt in enumerate(stmts) if stmt)
-    candidates.update(si for si, cues in enumerate(all_cues) if cues)
-    candidates.update(si for si, found in enumerate(ctx.issues) if found)
+    # the indices of the sentences with a statement date, a cue or an issue (compress: no
+    # Python-level look at the many sentences with none)
+    candidates = responding.union(compress(count(), stmts))
+    candidates.update(compress(count(), all_cues))
+    candidates.update(compress(count(), ctx.issues))
     need = [False] * len(sentences)
+    masked = ctx.masked
     for si in candidates:
         need[si] = bool(stmts[si]) or not _question(ctx, si, sentences[si]) and (
-            any(not _masked(ctx.masked, c.start) for c in all_cues[si])
+            (any(not _masked(masked, c.start) for c in all_cues[si]) if masked else bool(all_cues[si]))
             or any(m.rule == "counter" for m in ctx.issues[si])
             or si in responding)
     return need, responding

@@ -295,3 +295,19 @@ def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
                     named = m
                     if m in reporters:
                         quoted = m
+
+
+def test_quote_finder_gives_the_first_covering_quotation():
+    import random
+
+    from negtrack.positions import _quote_covering, _quote_finder
+
+    rng = random.Random(3)
+    for _ in range(300):
+        cuts = sorted(rng.sample(range(60), 2 * rng.randrange(6)))
+        quotes = [(a, b, "p", None) for a, b in zip(cuts[::2], cuts[1::2])]
+        if rng.random() < 0.3 and quotes:  # overlapping or out of order: searched in full
+            quotes.append((rng.randrange(60), rng.randrange(60), "q", None))
+        at = _quote_finder(quotes)
+        for pos in range(-1, 62):
+            assert at(pos) == _quote_covering(quotes, pos)
