@@ -195,7 +195,7 @@ IT_SAYS = rx.compile(r"[\"“]?It\s+(?:says|states|proposes|offers|contains|prov
 IT_SUBJECT = rx.compile(r"\bit\s+(?=(?:will|would|has|had|is|was|does|did|won[’']t|can|cannot|could|may|must)\b)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Agent:
     party: str
     person: str | None
@@ -270,7 +270,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     out: list[Agent] = []
     named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
     for m in ctx.actors[si]:
-        if any(a <= m.start and m.end <= b for a, b in named_issues):
+        if named_issues and any(a <= m.start and m.end <= b for a, b in named_issues):
             continue  # "NATO" in "NATO expansion" names the issue, not a party acting
         p = party_of(m, ctx.book)
         if p:
@@ -330,8 +330,11 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         prev = [a for a in out if a.end <= m.start() and a.how not in ("we", "pronoun")]
         if prev:
             out.append(Agent(prev[-1].party, prev[-1].person, m.start(), m.end(), "it"))
-    out.sort(key=lambda a: a.start)
+    out.sort(key=_START)
     return out
+
+
+_START = attrgetter("start")
 
 
 def _quote_finder(quotes):
@@ -474,7 +477,6 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     # last one quoted, which ``_people_named`` gives for any sentence at once.
     for si in todo:
         s = sentences[si]
-        entry = trace[si] if tracing else {"cues": [], "positions": []}  # a scratch dict when not tracing
         found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
         # the parties named lately: only a group phrase ("the leaders") looks at them
         recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
@@ -487,7 +489,8 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                 if a.person and a.how != "we":
                     statement_date[a.person] = stmt
         if _question(ctx, si, s):
-            entry["skipped"] = "question"
+            if tracing:
+                trace[si]["skipped"] = "question"
             continue
         # who owns "the response" in this sentence, for later eval cues
         for a in agents if si in responding else ():
@@ -507,10 +510,12 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
             free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)] if conds else agents
         for cue in cues:
             clause = _clause_of(cl, cue.start)
-            entry["cues"].append((cue.stance, cue.text, cue.rule))
             if cue.stance != "warn" and stances_mod.in_conditional(text, clause[0], cue.start, low):
-                entry["cues"][-1] += ("conditional",)
+                if tracing:
+                    trace[si]["cues"].append((cue.stance, cue.text, cue.rule, "conditional"))
                 continue
+            if tracing:
+                trace[si]["cues"].append((cue.stance, cue.text, cue.rule))
             issues, issue_how = _issues_for(ctx.issues[si], clause)
             if cue.frame == "critique" and issue_how == "clause" and len({m.id for m in issues}) > 1:
                 # "holding the debt limit hostage to impose cuts that would hurt veterans": what
@@ -556,7 +561,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                         owner_date[cue.stance] = (date, prec, "owner")
                     conf = 0.35
                     conf += 0.25 if actor_how in ("subject", "frame", "passive", "perspective", "reporter") else 0.1
-                    conf += {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}[issue_how]
+                    conf += _ISSUE_CONFIDENCE[issue_how]
                     if cue.negated:
                         conf -= 0.05
                     if ctx.speaking[si].rule == "publisher" and actor_how == "speaker":
@@ -569,8 +574,13 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                         rule=f"{cue.rule};actor={actor_how};issue={issue_how}" + (";counter" if im.rule == "counter" else ""),
                     )
                     positions.append(pos)
-                    entry["positions"].append((pos.actor, pos.issue, pos.stance, pos.date, pos.rule))
+                    if tracing:
+                        trace[si]["positions"].append((pos.actor, pos.issue, pos.stance, pos.date, pos.rule))
     return dedupe(positions), trace
+
+
+# what how a cue's issue was found adds to a position's confidence
+_ISSUE_CONFIDENCE = {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}
 
 
 def _people_named(ctx: Context):
