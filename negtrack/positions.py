@@ -153,7 +153,8 @@ def clauses(text: str, s: Sentence, conds: list[tuple[int, int]] | None = None) 
     if a < s.end:
         out.append((a, s.end))
     if conds is not None and not conds:
-        return [(a, b) for a, b in out or [(s.start, s.end)] if a < b]
+        # every piece in ``out`` is non-empty; only the whole sentence may not be
+        return out if out else [(s.start, s.end)] if s.start < s.end else []
     res = []
     for a, b in out or [(s.start, s.end)]:
         for m in SUB_CLAUSE.finditer(text, a, b):
@@ -268,8 +269,9 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
         pronouns = [list(rx.finditer(ctx.text, s.start, s.end)) for rx in _PRONOUN_RX]
     text = ctx.text
     out: list[Agent] = []
-    named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"]
-    for m in ctx.actors[si]:
+    mentions = ctx.actors[si]
+    named_issues = [(m.start, m.end) for m in ctx.issues[si] if m.rule != "anaphora"] if mentions else ()
+    for m in mentions:
         if named_issues and any(a <= m.start and m.end <= b for a, b in named_issues):
             continue  # "NATO" in "NATO expansion" names the issue, not a party acting
         p = party_of(m, ctx.book)
@@ -283,7 +285,7 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
             party, person = q[2], q[3]
         if party:
             out.append(Agent(party, person, m.start(), m.end(), "we"))
-    named = [m for m in ctx.actors[si] if m.kind == "person"]
+    named = [m for m in mentions if m.kind == "person"] if pronouns[1] else ()
     for m in pronouns[1]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
