@@ -220,7 +220,20 @@ GROUP_WINDOW = 6  # sentences back that "the leaders" may reach
 # per sentence, found for all sentences at once, in one pass (see codebook.CueIndex):
 # the pronouns and subjects ``_agents`` resolves, then the conditional clauses
 _PRONOUN_RX = (FIRST_PERSON, THIRD_PERSON, GROUP, THEY, PAIR_WITH_I, IT_SUBJECT)
-_SENTENCE_IX = CueIndex([*_PRONOUN_RX, SUB_CLAUSE])
+# PAIR_WITH_I is left out: it would be tried at every "and" of the text, yet it can match
+# only where FIRST_PERSON finds an "I" (its "I" has a word boundary on both sides), so
+# it is looked for in those few sentences alone (``_pronouns``)
+_SENTENCE_IX = CueIndex([FIRST_PERSON, THIRD_PERSON, GROUP, THEY, IT_SUBJECT, SUB_CLAUSE])
+
+
+def _pronouns(text: str, s: Sentence, found: list[tuple[int, re.Match]]) -> tuple[list[list[re.Match]], list]:
+    """A sentence's matches of each of ``_PRONOUN_RX`` (of PAIR_WITH_I the first only) and of
+    SUB_CLAUSE, from what ``_SENTENCE_IX`` found in it."""
+    first, third, group, they, it, conds = _by_pattern(found, 6)
+    pair = None
+    if any(m.group(0) == "I" for m in first):
+        pair = PAIR_WITH_I.search(text, s.start, s.end)
+    return [first, third, group, they, [pair] if pair is not None else [], it], conds
 
 
 def _names_people(m: Mention, book: Codebook) -> bool:
@@ -479,7 +492,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     # last one quoted, which ``_people_named`` gives for any sentence at once.
     for si in todo:
         s = sentences[si]
-        found = _by_pattern(next(per_sentence), len(_PRONOUN_RX) + 1)
+        found, conds = _pronouns(text, s, next(per_sentence))
         # the parties named lately: only a group phrase ("the leaders") looks at them
         recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
                   ] if found[2] else ()
@@ -506,7 +519,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                     cues = [stances_mod.CueMatch("demand", "verb", m.start, m.start, "", "counter-assert")]
                     break
         if cues:
-            conds = [(m.start(), m.end()) for m in found[-1]]  # its if/unless clauses (SUB_CLAUSE)
+            conds = [(m.start(), m.end()) for m in conds]  # its if/unless clauses (SUB_CLAUSE)
             cl = clauses(text, s, conds)
             # the agents outside an if-clause (most sentences have none)
             free = [a for a in agents if not any(c0 <= a.start < c1 for c0, c1 in conds)] if conds else agents

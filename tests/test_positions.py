@@ -311,3 +311,26 @@ def test_quote_finder_gives_the_first_covering_quotation():
         at = _quote_finder(quotes)
         for pos in range(-1, 62):
             assert at(pos) == _quote_covering(quotes, pos)
+
+
+def test_pronouns_from_the_index_are_each_patterns_own():
+    import random
+
+    from negtrack.codebook import TextIndex
+    from negtrack.models import Sentence
+    from negtrack.positions import _PRONOUN_RX, _SENTENCE_IX, SUB_CLAUSE, _pronouns
+
+    words = ["I", "and", "we", "I’m", "I'd", "AND", "i", "he", "they", "both", "the", "leaders", "it", "will",
+             "if", "x", ",", ".", "—", "\n", "Iran", "Ian", "us", "me", "and I", "I and", "all"]
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", "  ", "\n", ", "]) for _ in range(rng.randrange(30)))
+        cuts = sorted({0, len(text), *(rng.randrange(len(text) + 1) for _ in range(4))})
+        spans = list(zip(cuts, cuts[1:]))
+        tix = TextIndex(text)
+        for (a, b), found in zip(spans, _SENTENCE_IX.finditer_spans(text, spans, tix)):
+            pronouns, conds = _pronouns(text, Sentence(a, b, text[a:b]), found)
+            want = [list(p.finditer(text, a, b)) for p in _PRONOUN_RX]
+            want[4] = want[4][:1]
+            assert [[m.span() for m in ms] for ms in pronouns] == [[m.span() for m in ms] for ms in want]
+            assert [m.span() for m in conds] == [m.span() for m in SUB_CLAUSE.finditer(text, a, b)]
