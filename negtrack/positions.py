@@ -503,7 +503,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
             for a in agents:
                 if a.person and a.how != "we":
                     statement_date[a.person] = stmt
-        if _question(ctx, si, s):
+        if stmt and _question(ctx, si, s):  # without a statement date, ``_needed`` left out questions
             if tracing:
                 trace[si]["skipped"] = "question"
             continue
@@ -511,7 +511,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         for a in agents if si in responding else ():
             if RESPONSE_NOUN.match(text, _skip_poss(text, a.end)) or RESPONSE_NOUN.search(text, a.start, a.end):
                 response_owner = _owner(text, agents, (s.start, s.end), a.end + 1) or [a]
-        cues = [c for c in all_cues[si] if not _masked(ctx.masked, c.start)]
+        cues = [c for c in all_cues[si] if not _masked(ctx.masked, c.start)] if ctx.masked else list(all_cues[si])
         if not cues:
             # stating the counter-position with no cue upholds it ("they have the freedom to choose")
             for m in ctx.issues[si]:
