@@ -272,8 +272,8 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
     ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
-    third person, group phrases, "they", "X and I", "it will"), when found for all
-    sentences at once. ``recent``: the parties named in the last
+    third person, group phrases, "they", "X and I", "it will"), when already found
+    (``_pronouns``; of "X and I" only the first counts). ``recent``: the parties named in the last
     few sentences, oldest first (for group phrases). ``quote_at``: ``_quote_finder(ctx.quotes)``.
     """
     if quote_at is None:
