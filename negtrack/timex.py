@@ -149,18 +149,79 @@ class _Lazy:
         return rx.compile(self.pattern, self.flags)
 
 
-_MON_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_MON_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+def _top_level(alternation):
+    """The alternatives of ``alternation`` (a pattern) that are not inside a group."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(alternation):
+        ch = alternation[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i = alternation.index("]", i + 2)  # a class ("[a-z]"): no group or "|" in it
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and not depth:
+            out.append(alternation[start:i])
+            start = i + 1
+        i += 1
+    out.append(alternation[start:])
+    return out
+
+
+def _by_first_letter(alternation):
+    """``alternation`` with each run of alternatives that open with a letter (or
+    "'") grouped by that letter: "was|were|had" as "w(?:as|ere)|had".
+
+    Speed: re tries the alternatives of an alternation one by one at each
+    place (under IGNORECASE without even a quick look at the first
+    character), so a long list of words costs a try per word; grouped, one per
+    letter.  The same alternatives are tried in the same order wherever they
+    can match (those of another first letter cannot), so the matches are the
+    same; an alternative with no literal first letter keeps its place and
+    ends the run.  The test suite compares the two forms.
+    """
+    out, run = [], {}
+
+    def flush():
+        out.extend(c + ("(?:%s)" % "|".join(rest) if len(rest) > 1 else rest[0]) for c, rest in run.items())
+        run.clear()
+
+    for alt in _top_level(alternation):
+        if len(alt) > 1 and (alt[0].isalpha() or alt[0] == "'") and alt[1] not in "?*+{":
+            run.setdefault(alt[0].lower(), []).append(alt[1:])
+        else:
+            flush()
+            out.append(alt)
+    flush()
+    return "|".join(out)
+
+
+# the plain alternations that the patterns below use grouped by first letter
+# (the test suite compares each rule with its plain form)
+_GROUPED = []
+
+
+def _grouped(alternation):
+    """``_by_first_letter(alternation)``, the plain form noted in ``_GROUPED``."""
+    _GROUPED.append(alternation)
+    return _by_first_letter(alternation)
+
+
+_MON_FULL = rf"(?:{_grouped('january|february|march|april|may|june|july|august|september|october|november|december')})"
+_MON_ABBR = rf"(?:{_grouped('jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec')})"
 # A month token: a full name, or an abbreviation followed by a period.
 _MON = rf"(?:{_MON_FULL}|{_MON_ABBR}\.)"
 # In "Feb 14, 2022" the period may be missing; only accepted before a day number.
 _MON_D = rf"(?:{_MON_FULL}|{_MON_ABBR}\.?)"
-_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WD = rf"(?:{_grouped('monday|tuesday|wednesday|thursday|friday|saturday|sunday')})"
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
-_ORDWORD = (r"(?:(?:twenty|thirty)[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
-            r"|thirty|twentieth|thirtieth|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-            r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
-            r"|eighteenth|nineteenth)")
+_ORDWORD = "(?:%s)" % _grouped(
+    r"(?:twenty|thirty)[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|thirty|twentieth|thirtieth|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+    r"|eighteenth|nineteenth")
 _YEAR4 = r"(?:1[0-9]\d\d|20\d\d)"
 _SPELLED_YEAR = (r"(?:nineteen[\s-]+(?:hundred[\s-]+(?:and[\s-]+)?)?"
                  r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?"
@@ -168,10 +229,9 @@ _SPELLED_YEAR = (r"(?:nineteen[\s-]+(?:hundred[\s-]+(?:and[\s-]+)?)?"
                  r"|(?:the\s+year\s+)two[\s-]+thousand(?:[\s-]+(?:and[\s-]+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)")
 _YEAR = rf"(?:{_YEAR4}(?![\d,.]\d)|{_SPELLED_YEAR})"
 # Modifiers kept in the span but not in the value.
-_MOD = (r"(?:(?:the\s+)?(?:very\s+)?"
-        r"(?:early|earlier|late|later|mid|middle|end|beginning|start|close|turn|dawn|rest|remainder"
-        r"|first\s+half|second\s+half|latter\s+part|early\s+part|first\s+part|last\s+part)"
-        r"(?:\s+of)?(?:\s+|-))")
+_MOD = (r"(?:(?:the\s+)?(?:very\s+)?(?:%s)(?:\s+of)?(?:\s+|-))" % _grouped(
+    r"early|earlier|late|later|mid|middle|end|beginning|start|close|turn|dawn|rest|remainder"
+    r"|first\s+half|second\s+half|latter\s+part|early\s+part|first\s+part|last\s+part"))
 _NUMWORD = (r"(?:\d+|a\s+couple\s+of|a\s+couple|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
             r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
             r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half\s+a|a\s+few|several|many|some|few)")
@@ -236,8 +296,9 @@ _RULES = {
         rf"(?:\s+(?:of\s+)?(?P<wrel>last|this|next)\s+week)?\b", _F, starts="eflmnstw"),
     # (early) this/last/next week|month|year|quarter|weekend|season ...
     "relunit": _Lazy(
-        rf"(?P<mod>\b{_MOD})?\b(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+coming"
-        r"|the\s+next|the\s+current|the\s+latest|the\s+same|the\s+following|that|last|this|next|current|past|coming|the)"
+        rf"(?P<mod>\b{_MOD})?\b(?P<rel>%s)" % _grouped(
+            r"this\s+past|this\s+coming|the\s+past|the\s+last|the\s+previous|the\s+coming"
+            r"|the\s+next|the\s+current|the\s+latest|the\s+same|the\s+following|that|last|this|next|current|past|coming|the") +
         r"\s+(?:(?P<adj>full|fiscal|calendar|full\s+fiscal)\s+(?=year))?"
         r"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn|winter|season)\b"
         r"(?!-)", _F, starts="bcdeflmnprstv"),
@@ -266,14 +327,15 @@ _RULES = {
     # reference expressions
     "ref": _Lazy(
         # longer alternatives first: the regex engine takes the first that fits
-        r"\b(?P<w>recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
-        r"|the\s+(?:past|last|previous)\s+(?:few|several|couple\s+of)\s+(?:days|weeks|months|years|quarters|decades)"
-        r"|(?:the\s+)?(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|quarters|years|decades)"
-        r"|future\s+(?:years|quarters|months|periods)"
-        r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
-        r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
-        # bare "recent" is left out: in TimeBank it is as often untagged as tagged
-        r"|nowadays|now|currently|current|recently)\b(?!-)", _F, starts="acfnprt"),
+        r"\b(?P<w>%s)\b(?!-)" % _grouped(
+            r"recent\s+(?:days|weeks|months|years|decades|times)|past\s+years"
+            r"|the\s+(?:past|last|previous)\s+(?:few|several|couple\s+of)\s+(?:days|weeks|months|years|quarters|decades)"
+            r"|(?:the\s+)?(?:coming|next\s+few|next\s+several)\s+(?:days|weeks|months|quarters|years|decades)"
+            r"|future\s+(?:years|quarters|months|periods)"
+            r"|the\s+(?:recent\s+|distant\s+|near\s+)?past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future"
+            r"|these\s+days|at\s+present|the\s+present|the\s+(?:near|short|long|medium)\s+term"
+            # bare "recent" is left out: in TimeBank it is as often untagged as tagged
+            r"|nowadays|now|currently|current|recently"), _F, starts="acfnprt"),
 }
 
 # Words after a bare number that mark it as a quantity, not a year.
@@ -292,54 +354,6 @@ _YEAR_PREP = _Lazy(
     r"(?:\b(?:in|since|by|of|from|until|till|before|after|during|through|throughout|for|between|and|to|"
     r"early|late|mid|fiscal|year|summer|winter|spring|fall|autumn|circa|around|about|'s|the)\s*|-)$",
     re.IGNORECASE)
-
-def _top_level(alternation):
-    """The alternatives of ``alternation`` (a pattern) that are not inside a group."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(alternation):
-        ch = alternation[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "[":
-            i = alternation.index("]", i + 2)  # a class ("[a-z]"): no group or "|" in it
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and not depth:
-            out.append(alternation[start:i])
-            start = i + 1
-        i += 1
-    out.append(alternation[start:])
-    return out
-
-
-def _by_first_letter(alternation):
-    """``alternation`` with each run of alternatives that open with a letter (or
-    "'") grouped by that letter: "was|were|had" as "w(?:as|ere)|had".
-
-    Speed: re tries the alternatives of an alternation one by one at each
-    place (under IGNORECASE without even a quick look at the first
-    character), so a long list of words costs a try per word; grouped, one per
-    letter.  The same alternatives are tried in the same order wherever they
-    can match (those of another first letter cannot), so the matches are the
-    same; an alternative with no literal first letter keeps its place and
-    ends the run.  The test suite compares the two forms.
-    """
-    out, run = [], {}
-
-    def flush():
-        out.extend(c + ("(?:%s)" % "|".join(rest) if len(rest) > 1 else rest[0]) for c, rest in run.items())
-        run.clear()
-
-    for alt in _top_level(alternation):
-        if len(alt) > 1 and (alt[0].isalpha() or alt[0] == "'") and alt[1] not in "?*+{":
-            run.setdefault(alt[0].lower(), []).append(alt[1:])
-        else:
-            flush()
-            out.append(alt)
-    flush()
-    return "|".join(out)
 
 
 # Tense cues.  Future auxiliaries and phrases; past forms.  The nearest cue to

@@ -448,11 +448,13 @@ def test_start_check_admits_every_start_of_its_pattern(name):
             assert re.fullmatch(allowed, ch, p.flags), ch
 
 
-def _takes_one_of(items, words):
-    """Every match of the parsed sequence holds one of ``words`` (lower case)."""
+def _takes_one_of(items, words, run=""):
+    """Every match of the parsed sequence holds one of ``words`` (lower case).
+    ``run``: literal text surely matched just before the sequence (so "j" and
+    then "an" or "un" holds "jan" or "jun")."""
     from re import _constants as c
 
-    run = ""  # the literal text the sequence has surely matched so far
+    # run: the literal text the sequence has surely matched so far
     for op, av in items:
         if op is c.LITERAL:
             run += chr(av).lower()
@@ -461,7 +463,6 @@ def _takes_one_of(items, words):
             continue
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # consumes nothing: the run goes on
-        run = ""
         if op is c.SUBPATTERN:
             alts = [av[3]]
         elif op is c.BRANCH:
@@ -469,9 +470,11 @@ def _takes_one_of(items, words):
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
             alts = [av[2]]
         else:
+            run = ""
             continue
-        if all(_takes_one_of(alt, words) for alt in alts):
+        if all(_takes_one_of(alt, words, run) for alt in alts):
             return True
+        run = ""
     return False
 
 
@@ -541,3 +544,31 @@ def test_position_dates_kept_per_value_are_those_worked_out():
     for v in values * 2:  # the second time from what was kept
         t = Timex(text="x", start=0, end=1, value=v, precision="day", type="DATE", rule="test")
         assert resolve_position_date(t) == timex._position_date(v), v
+
+
+def test_rules_with_grouped_words_match_as_with_the_plain_lists():
+    timex._compile()  # what the first tag does
+    grouped = sorted(((timex._by_first_letter(w), w) for w in timex._GROUPED), key=lambda g: -len(g[0]))
+    rnd = random.Random(13)
+    pieces = ["the", "The", "very", "of", "last", "this", "next", "past", "coming", "few", "2022", "1998", "27",
+              "3rd", "the 4th", "twenty-first", "Jan.", "Feb", "Sept.", "ſept.", "May", "MARCH", "Friday", "days",
+              "weeks", "year", "years", "week", "month", "quarter", "summer", "term", "present", "now", "ago",
+              "early", "mid-", "end", "ſtart", ",", ".", "-", "'s", "x", "\n"]
+    for w in timex._GROUPED:
+        pieces += [p.replace("\\s+", " ").replace("?", "").replace("(:", "") for p in timex._top_level(w)]
+    texts = ["".join(rnd.choice(pieces) + rnd.choice(("", " ", " ", "  ")) for _ in range(rnd.randrange(1, 9)))
+             for _ in range(1500)]
+    checked = 0
+    for name, lazy in timex._RULES.items():
+        source = lazy.pattern
+        for g, w in grouped:
+            source = source.replace(g, w)
+        if source == lazy.pattern:
+            continue
+        checked += 1
+        plain = timex._Lazy(source, lazy.flags, lazy.starts, lazy.lead).compile()
+        rule = timex._RX[name]
+        for text in texts:
+            assert [(m.span(), m.groupdict()) for m in rule.finditer(text)] == \
+                   [(m.span(), m.groupdict()) for m in plain.finditer(text)], (name, text)
+    assert checked >= len(timex._GROUPED)
