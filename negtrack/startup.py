@@ -77,6 +77,7 @@ def help_cache_file(args: list[str]) -> str | None:
             parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
     except OSError:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    from negtrack import cachefile  # (imports only os)
+
     key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
-    return os.path.join(base, "negtrack", f"help-{key:08x}.txt")
+    return cachefile.path(f"help-{key:08x}.txt")

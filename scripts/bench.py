@@ -129,7 +129,7 @@ def bench_ingest(corpus: Path, runs: int, jobs: int, tmp: Path, env, spacy_pytho
          f"(ideal {min(jobs, os.cpu_count() or 1)}x; start-up is serial)")
     # The same with four times the text (each copy changed by a line, so none is
     # a known duplicate): how the extraction itself scales once start-up, about
-    # 0.15 s that no worker can share, is a small part of the run.
+    # 0.1-0.15 s that no worker can share, is a small part of the run.
     big = tmp / "corpus-x4"
     if not big.exists():
         for k in range(4):
