@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import SAMPLES
 
 
@@ -70,8 +72,8 @@ def test_auto_jobs_only_for_batches_worth_the_workers(tmp_path, monkeypatch):
     assert parallel.auto_jobs([*small, big.as_posix()]) == 1
 
 
-def test_default_add_of_a_big_batch_uses_workers_and_stores_the_same(cli, tmp_path):
-    # Enough text to pass the automatic threshold: the samples, each under a few variants.
+def _big_batch(tmp_path):
+    """Enough text to pass the automatic threshold: the samples, each under a few variants."""
     d = tmp_path / "big"
     d.mkdir()
     n = 0
@@ -79,6 +81,30 @@ def test_default_add_of_a_big_batch_uses_workers_and_stores_the_same(cli, tmp_pa
         for src in sorted((SAMPLES / "russia-nato-2022").iterdir()):
             (d / f"{n:03d}-{src.name}").write_text(src.read_text(encoding="utf-8") + f"\n\n({n})\n", encoding="utf-8")
             n += 1
+    return d
+
+
+def test_the_add_command_picks_workers_by_batch_size(tmp_path, monkeypatch):
+    # In process, so the call into the parallel writer can be seen.
+    from negtrack import cli, parallel
+
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 3)
+    calls = []
+    real = parallel.add_paths
+    monkeypatch.setattr(parallel, "add_paths", lambda *a, **k: calls.append(k["jobs"]) or real(*a, **k))
+
+    def add(*args):
+        with pytest.raises(SystemExit) as e:
+            cli.main(["-q", "--db", str(tmp_path / "s.db"), "add", *map(str, args)])
+        return e.value.code
+
+    assert add(SAMPLES / "russia-nato-2022") == 0 and calls == []  # under the threshold: one process
+    assert add(_big_batch(tmp_path)) == 0 and calls == [3]
+    assert add(tmp_path / "big", "--jobs", "1") == 0 and calls == [3]
+
+
+def test_default_add_of_a_big_batch_stores_what_one_process_stores(cli, tmp_path):
+    d = _big_batch(tmp_path)
     auto = cli("--db", tmp_path / "auto.db", "add", d)
     one = cli("--db", tmp_path / "one.db", "add", d, "--jobs", "1")
     assert auto.code == one.code == 0 and auto.err == one.err
