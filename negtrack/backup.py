@@ -196,6 +196,9 @@ def import_dump(db, stream, label: str) -> dict:
         expected = ended.get("counts", {})
         if {k: v for k, v in expected.items() if v} != seen:
             raise InputError(f"{label}: row counts do not match the dump's own ({expected}); nothing was imported")
+        from negtrack import store
+
+        store._index_pending(db)  # in the import's transaction: searchable as soon as it is there
     return stats
 
 

@@ -475,3 +475,38 @@ def m004_stance_index(db):
     # last dates and the dates inside each demand's window: all index seeks on
     # this covering index, so `status` costs the same on a million positions.
     db.execute("CREATE INDEX positions_stance_dates ON positions (codebook, issue, actor, stance, date, status)")
+
+
+@MIGRATIONS(name="m005_search_index_later")
+def m005_search_index_later(db):
+    # Full-text indexing, row by row in a trigger, was most of the cost of
+    # storing an article. A new article now only records its id here, and
+    # ``store.index_pending`` indexes the waiting ones together (much cheaper
+    # per article): every few dozen articles, at the end of each add, and
+    # before a search, so a search never misses one that was stored.
+    db.execute("CREATE TABLE articles_fts_pending (id INTEGER PRIMARY KEY)")
+    for name in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    db.execute(
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+             INSERT INTO articles_fts_pending (id) VALUES (new.id);
+           END"""
+    )
+    # An article still waiting is not in the index: removing it from the index
+    # ("delete" with its old values) would damage the index, so only indexed
+    # ones are removed or re-indexed; a waiting one is indexed as it is then.
+    db.execute(
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+             INSERT INTO articles_fts (articles_fts, rowid, title, text)
+               SELECT 'delete', old.id, old.title, old.text
+               WHERE NOT EXISTS (SELECT 1 FROM articles_fts_pending WHERE id = old.id);
+             DELETE FROM articles_fts_pending WHERE id = old.id;
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles
+           WHEN NOT EXISTS (SELECT 1 FROM articles_fts_pending WHERE id = old.id) BEGIN
+             INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+             INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+           END"""
+    )

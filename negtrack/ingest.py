@@ -104,6 +104,9 @@ def add_paths(db, paths: list[str], book, overrides: Overrides | None = None,
             continue
         for article in articles:
             add_article(db, article, book, result)
+    from negtrack import store
+
+    store.index_pending(db)
     return result
 
 

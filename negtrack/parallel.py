@@ -165,6 +165,7 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                 extraction = Extraction(published=published, positions=positions)
                 article_id, created = store.save_article(db, article, extraction, book)
                 record_saved(result, article, extraction, article_id, created)
+    store.index_pending(db)
 
 
 def default_jobs() -> int:
@@ -313,4 +314,5 @@ def load_records(db, lines, book_for, result, progress=None) -> set:
         extraction = Extraction(published=rec.get("published"), positions=positions)
         article_id, created = store.save_article(db, article, extraction, book)
         record_saved(result, article, extraction, article_id, created)
+    store.index_pending(db)
     return mismatched

@@ -237,11 +237,34 @@ def status_matrix(cells: list[dict]) -> tuple[list[str], list[dict]]:
     return ["issue"] + actors, [by_issue[k] for k in sorted(by_issue)]
 
 
+def unsearchable(db) -> int:
+    """How many stored articles a search cannot see: those waiting for the
+    full-text index that could not be indexed (the store is read-only)."""
+    from negtrack import store
+
+    return store.unindexed(db)
+
+
+def _make_searchable(db) -> None:
+    """Index any stored article the full-text index still waits for (one a killed
+    ``add`` left); a read-only store is searched as it is (see ``unsearchable``)."""
+    import sqlite3
+
+    from negtrack import store
+
+    try:
+        store.index_pending(db)
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e) and "read-only" not in str(e):
+            raise
+
+
 def articles(db, search: str | None = None, limit: int | None = None) -> list[dict]:
     cols = """a.id, a.published, a.title, a.source, a.path, a.codebook,
               (SELECT count(*) FROM positions p WHERE p.article_id = a.id AND p.status != 'rejected') AS positions,
               a.added"""
     if search:
+        _make_searchable(db)
         sql = f"""SELECT {cols} FROM articles a JOIN articles_fts f ON f.rowid = a.id
                   WHERE articles_fts MATCH ? ORDER BY f.rank"""
         params = [_fts_query(search)]

@@ -81,8 +81,11 @@ def test_a_first_schema_store_upgrades_without_loss(cli, tmp_path):
     assert ("us", "security-guarantees", "reject") not in shown
     assert ("russia", "nato-expansion", "demand") in shown
     assert json.loads(cli("--db", store, "articles", "--search", "guarantees", "--json").out)
-    # And it takes new articles.
+    # And it takes new articles; old and new are in one whole search index.
     assert cli("--db", store, "add", RN).code == 0
+    assert _rows(store, "SELECT count(*) FROM articles_fts_pending") == [(0,)]
+    assert _rows(store, "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')") == []
+    assert len(json.loads(cli("--db", store, "articles", "--search", "guarantees", "--json").out)) > 1
 
 
 def test_backup_while_writing_and_no_overwrite(cli, tmp_path, env):

@@ -108,7 +108,11 @@ def articles(
     from negtrack.cli import open_db
 
     fmt = output.pick_format(json_, nl, csv_)
-    rows = views.articles(open_db(create=False), search, limit)
+    db = open_db(create=False)
+    rows = views.articles(db, search, limit)
+    if search and (missed := views.unsearchable(db)):
+        output.warn(f"{missed} article(s) are not in the search index yet and the store is read-only: "
+                    "the search leaves them out")
     output.emit(rows, fmt, ["id", "published", "title", "positions", "path"] if fmt == "table" else None,
                 title="articles")
     return 0
