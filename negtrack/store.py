@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
+from operator import attrgetter
 from datetime import datetime, timezone
 
 from negtrack.db import write
@@ -78,30 +79,38 @@ _INSERT_POSITION = "INSERT INTO positions ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _ROW_COLUMNS), ", ".join("?" * len(_ROW_COLUMNS)))
 
 
-def position_rows(article_id: int, article_hash: str, positions: list[Position], book, created: str) -> list[dict]:
+_FIELDS_OF = attrgetter(*_POSITION_FIELDS)
+
+
+def position_tuples(article_id: int, article_hash: str, positions: list[Position], book, created: str) -> list[tuple]:
+    """The rows of ``positions`` as tuples in ``_ROW_COLUMNS`` order, one per uid.
+
+    Tuples, not dicts: storing an article builds a row per position, and the
+    parallel writer does it for every worker, so it is kept to one C call per
+    position for the fields.
+    """
     rows = []
     seen = set()
+    tail = (article_id, book.name, book.version, created)
     for p in positions:
         uid = position_uid(article_hash, p)
         if uid in seen:
             continue
         seen.add(uid)
-        # Position's fields are plain values: no need for asdict's deep copies.
-        d = {k: getattr(p, k) for k in _POSITION_FIELDS}
-        d.update(
-            uid=uid,
-            article_id=article_id,
-            codebook=book.name,
-            codebook_version=book.version,
-            created=created,
-        )
-        rows.append(d)
+        rows.append((*_FIELDS_OF(p), uid, *tail))
     return rows
 
 
-def insert_positions(db, rows: list[dict]) -> None:
-    """Insert ``position_rows`` output (inside ``write``)."""
-    db.conn.executemany(_INSERT_POSITION, [tuple(r[c] for c in _ROW_COLUMNS) for r in rows])
+def position_rows(article_id: int, article_hash: str, positions: list[Position], book, created: str) -> list[dict]:
+    """``position_tuples`` as dicts keyed by column."""
+    return [dict(zip(_ROW_COLUMNS, t)) for t in position_tuples(article_id, article_hash, positions, book, created)]
+
+
+def insert_positions(db, rows: list) -> None:
+    """Insert ``position_tuples`` (or ``position_rows``) output (inside ``write``)."""
+    if rows and isinstance(rows[0], dict):
+        rows = [tuple(r[c] for c in _ROW_COLUMNS) for r in rows]
+    db.conn.executemany(_INSERT_POSITION, rows)
 
 
 def save_article(db, article: Article, extraction: Extraction, book) -> tuple[int, bool]:
@@ -139,7 +148,7 @@ def save_article(db, article: Article, extraction: Extraction, book) -> tuple[in
             ],
         )
         article_id = cur.lastrowid
-        rows = position_rows(article_id, h, extraction.positions, book, now)
+        rows = position_tuples(article_id, h, extraction.positions, book, now)
         if rows:
             insert_positions(db, rows)
         if db.execute("SELECT count(*) FROM articles_fts_pending").fetchone()[0] >= INDEX_BATCH:

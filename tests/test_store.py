@@ -63,7 +63,7 @@ def test_failed_save_leaves_nothing(db, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "position_rows", boom)
+    monkeypatch.setattr(store, "position_tuples", boom)
     try:
         save(db)
     except RuntimeError:
