@@ -13,6 +13,12 @@ Design decisions:
   (a test compares the exports).
 * **Bounded memory.** At most ``4 × jobs`` files are in flight; a huge folder
   never piles up finished extractions waiting for the writer.
+* **Plain processes and pipes, not ``multiprocessing.Pool``.** Each worker
+  has its own pipe; the parent sends it a file when it has fewer than two and
+  reads whichever answers (``connection.wait``). Pool's three helper threads
+  cost the parent about 0.4 ms of CPU per task (measured: 0.125 s against
+  0.028 s for 272 tasks), taken from the two CPUs the workers share with it.
+  A worker that dies is noticed (its pipe closes) instead of waited for.
 * **Known content is skipped before extraction**, as in the serial path:
   each worker opens the store read-only (WAL lets it read while the parent
   writes) and looks the article's hash up. A duplicate inside the batch is
@@ -68,6 +74,8 @@ def extract_task(task):
     from negtrack import pipeline, read
 
     book, ov = _STATE["book"], _STATE["overrides"]
+    if isinstance(task, tuple) and task[0] == "skip":  # stdin the parent could not read
+        return task
     if isinstance(task, str):
         path = task
         try:
@@ -85,6 +93,125 @@ def extract_task(task):
         ex = pipeline.extract(a, book, trace=False)
         out.append((a, False, ex.published, ex.positions))
     return ("ok", path, out)
+
+
+def _serve(conn, fn, initargs) -> None:
+    """A worker: ``_init(*initargs)``, then answer each task on ``conn`` with ``fn(task)``."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent handles it and stops
+    # the workers, which would otherwise each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init(*initargs)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        try:
+            answer = ("ok", fn(task))
+        except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+            answer = ("error", e)
+        try:
+            try:
+                conn.send(answer)
+            except OSError:
+                raise
+            except Exception as e:  # an unpicklable result or error
+                conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
+        except OSError:
+            return  # the parent is gone
+
+
+class WorkerDied(RuntimeError):
+    pass
+
+
+def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
+    """``fn(item)`` for each item, run in ``jobs`` worker processes, yielded in input order.
+
+    At most ``window`` (``4 × jobs``) items are out at once. An exception in
+    ``fn`` is raised here in its item's turn, after the answers before it;
+    ``WorkerDied`` is raised as soon as a worker stops unasked.
+    """
+    from multiprocessing.connection import wait
+
+    ctx = _context()
+    window = window or 4 * jobs
+    procs, conns = [], []
+    try:
+        for _ in range(jobs):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(theirs, fn, initargs), daemon=True)
+            proc.start()
+            theirs.close()
+            procs.append(proc)
+            conns.append(mine)
+        out: dict[int, object] = {}  # answers that came before their turn
+        inflight = {c: deque() for c in conns}  # each pipe's items, in the order sent
+        it = iter(items)
+        sent = done = 0
+
+        ahead = next(it, _END)
+
+        def feed(conn) -> None:
+            nonlocal sent, ahead
+            while ahead is not _END and len(inflight[conn]) < 2 and sent - done < window:
+                # A second item goes only if it fits in the pipe's buffer: the
+                # worker reads it only after sending its answer, and a blocked
+                # send on both sides would never end.
+                if inflight[conn] and not _small(ahead):
+                    return
+                conn.send(ahead)
+                inflight[conn].append(sent)
+                sent += 1
+                ahead = next(it, _END)
+
+        for c in conns:
+            feed(c)
+        while done < sent:
+            if done in out:
+                kind, value = out.pop(done)
+                if kind == "error":  # in its turn: what came before it is handed out first, as serially
+                    raise value
+                yield value
+                done += 1
+                for c in conns:
+                    feed(c)
+                continue
+            for c in wait([c for c in conns if inflight[c]]):
+                try:
+                    answer = c.recv()
+                except (EOFError, OSError):
+                    raise WorkerDied("a worker process stopped unexpectedly") from None
+                out[inflight[c].popleft()] = answer
+    finally:
+        for c in conns:
+            try:
+                c.send(None)
+            except OSError:
+                pass
+        for proc in procs:
+            proc.join(timeout=1)
+            if proc.is_alive():  # stopped early (an error here, Ctrl-C): no waiting for its work
+                proc.terminate()
+                proc.join()
+        for c in conns:
+            c.close()
+
+
+_END = object()
+
+
+def _small(item) -> bool:
+    """An item sure to fit in a pipe's buffer (64 KB on Linux, less elsewhere)."""
+    if isinstance(item, str):
+        return len(item) < 2048
+    if isinstance(item, tuple):
+        return all(isinstance(x, int) or isinstance(x, str) and len(x) < 2048 for x in item)
+    return False
 
 
 def _context():
@@ -116,8 +243,7 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
             else:
                 yield path
 
-    ctx = _context()
-    if ctx.get_start_method() == "fork":
+    if _context().get_start_method() == "fork":
         from negtrack import pipeline
 
         pipeline.warm(book)  # forked workers inherit the compiled patterns and imports
@@ -125,27 +251,11 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
     # first files, so opening (or creating) the store overlaps their work.
     opener = db if callable(db) else None
     path = str(opener.path) if opener else db_file(db)
-    with ctx.Pool(jobs, initializer=_init, initargs=(book, overrides, max_bytes, path)) as pool:
-        pending: deque = deque()
-        it = tasks()
-
-        def fill():
-            while len(pending) < 4 * jobs:
-                t = next(it, None)
-                if t is None:
-                    return
-                if isinstance(t, tuple) and t[0] == "skip":
-                    pending.append(t)
-                else:
-                    pending.append(pool.apply_async(extract_task, (t,)))
-
-        fill()
-        if opener:
-            db = opener()
-        while pending:
-            item = pending.popleft()
-            kind, path, payload = item if isinstance(item, tuple) else item.get()
-            fill()
+    answers = ordered_map(extract_task, tasks(), jobs, (book, overrides, max_bytes, path))
+    try:
+        for kind, path, payload in answers:
+            if opener:
+                db, opener = opener(), None
             if progress:
                 progress(path)
             if kind == "skip":
@@ -165,6 +275,10 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                 extraction = Extraction(published=published, positions=positions)
                 article_id, created = store.save_article(db, article, extraction, book)
                 record_saved(result, article, extraction, article_id, created)
+    finally:
+        answers.close()  # stops the workers, at once if this ended early
+    if opener:
+        db = opener()
     store.index_pending(db)
 
 
@@ -268,9 +382,7 @@ def extract_lines(lines, book, jobs: int = 1, overrides=None):
         for item in items:
             yield _extract_line(item)
         return
-    with _context().Pool(jobs, initializer=_init, initargs=(book, overrides, None, None)) as pool:
-        # imap keeps order; a modest chunksize amortises the pickling of small articles.
-        yield from pool.imap(_extract_line, items, chunksize=4)
+    yield from ordered_map(_extract_line, items, jobs, (book, overrides, None, None))
 
 
 def load_records(db, lines, book_for, result, progress=None) -> set:

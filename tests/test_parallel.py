@@ -122,3 +122,102 @@ def test_workers_with_a_store_that_cannot_open_give_one_line(cli, tmp_path):
     assert r.code == 5 and r.err.count("\n") == 1 and "not an SQLite database" in r.err
     assert "Traceback" not in r.err
     assert bad.read_text() == "not a database, and it must stay as it is\n"
+
+
+# --- the worker set itself (parallel.ordered_map) ---------------------------
+
+
+def _slow_square(n):
+    import random
+    import time
+
+    time.sleep(random.random() / 200)
+    return n * n
+
+
+def _fail_on_seven(n):
+    if n == 7:
+        raise ValueError("seven")
+    return n
+
+
+def _die_on_five(n):
+    import os
+
+    if n == 5:
+        os._exit(3)
+    return n
+
+
+def _echo_big(item):
+    return item * 2
+
+
+def _no_children_left():
+    import multiprocessing
+    import time
+
+    for _ in range(50):
+        if not multiprocessing.active_children():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ordered_map_keeps_input_order_with_uneven_work():
+    from negtrack import parallel
+
+    for jobs in (2, 3):
+        got = list(parallel.ordered_map(_slow_square, range(60), jobs, (None, None, None, None)))
+        assert got == [n * n for n in range(60)]
+    assert _no_children_left()
+
+
+def test_ordered_map_raises_a_workers_error_and_stops_the_workers():
+    from negtrack import parallel
+
+    seen = []
+    with pytest.raises(ValueError, match="seven"):
+        for n in parallel.ordered_map(_fail_on_seven, range(100), 2, (None, None, None, None)):
+            seen.append(n)
+    assert seen == list(range(7))
+    assert _no_children_left()
+
+
+def test_ordered_map_notices_a_worker_that_dies_instead_of_waiting():
+    from negtrack import parallel
+
+    with pytest.raises(parallel.WorkerDied):
+        list(parallel.ordered_map(_die_on_five, range(20), 2, (None, None, None, None)))
+    assert _no_children_left()
+
+
+def test_ordered_map_passes_items_and_answers_bigger_than_a_pipe_buffer():
+    # Both sides sending more than a pipe holds at once would block forever
+    # if a worker were sent a second big item while it answers the first.
+    from negtrack import parallel
+
+    import signal
+
+    def hung(*_):
+        raise TimeoutError("ordered_map blocked: both sides sending")
+
+    items = [str(i) * 300_000 for i in range(10)]
+    assert not parallel._small(items[0])
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        got = list(parallel.ordered_map(_echo_big, items, 2, (None, None, None, None)))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert got == [s * 2 for s in items]
+
+
+def test_ordered_map_stopped_early_stops_its_workers():
+    from negtrack import parallel
+
+    answers = parallel.ordered_map(_slow_square, range(1000), 2, (None, None, None, None))
+    assert [next(answers) for _ in range(3)] == [0, 1, 4]
+    answers.close()
+    assert _no_children_left()
