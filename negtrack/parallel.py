@@ -176,10 +176,10 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
                 kind, value = out.pop(done)
                 if kind == "error":  # in its turn: what came before it is handed out first, as serially
                     raise value
-                yield value
                 done += 1
-                for c in conns:
+                for c in conns:  # before handing it out: the workers go on while it is stored
                     feed(c)
+                yield value
                 continue
             for c in wait([c for c in conns if inflight[c]]):
                 try:
@@ -187,6 +187,7 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
                 except (EOFError, OSError):
                     raise WorkerDied("a worker process stopped unexpectedly") from None
                 out[inflight[c].popleft()] = answer
+                feed(c)  # even out of turn: a worker is never kept waiting for another's answer
     finally:
         for c in conns:
             try:
