@@ -30,8 +30,10 @@ def read(file: str) -> bytes | None:
         return None
 
 
-def write(file: str, data: bytes, kind: str) -> None:
-    """Write ``data`` to ``file`` atomically, then remove the other ``kind*`` files beside it."""
+def write(file: str, data: bytes, kind: str, keep: str | None = None) -> None:
+    """Write ``data`` to ``file`` atomically, then remove the other ``kind*`` files
+    beside it, except those named ``keep*`` (files of the same version, when a
+    kind holds several: the help of each command)."""
     import tempfile
 
     folder, name = os.path.split(file)
@@ -46,7 +48,7 @@ def write(file: str, data: bytes, kind: str) -> None:
             os.unlink(tmp)
             raise
         for entry in os.scandir(folder):
-            if entry.name.startswith(kind) and entry.name != name:
+            if entry.name.startswith(kind) and entry.name != name and not (keep and entry.name.startswith(keep)):
                 try:
                     os.unlink(entry.path)
                 except OSError:

@@ -239,14 +239,11 @@ def _render_help(args: list[str], cache_file: str) -> int:
     text = buf.getvalue()
     real.write(text)
     if code == 0 and text:
-        try:
-            os.makedirs(os.path.dirname(cache_file), exist_ok=True)
-            tmp = f"{cache_file}.{os.getpid()}.tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only home: help just stays on the slow path
+        from negtrack import cachefile
+
+        # Failures are ignored there: a read-only home only keeps help on the slow path.
+        name = os.path.basename(cache_file)
+        cachefile.write(cache_file, text.encode("utf-8"), "help-", keep=name[:name.rindex("-") + 1])
     return code
 
 

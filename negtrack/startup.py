@@ -67,7 +67,7 @@ def help_cache_file(args: list[str]) -> str | None:
     from negtrack import __version__
 
     here = os.path.dirname(os.path.abspath(__file__))  # the package: cli.py and commands/ decide the help
-    parts = [__version__, "\x1f".join(args), str(help_width())]
+    parts = [__version__]
     try:
         commands = os.path.join(here, "commands")
         files = [os.path.join(here, "cli.py"), os.path.join(here, "__init__.py")]
@@ -79,5 +79,8 @@ def help_cache_file(args: list[str]) -> str | None:
         return None
     from negtrack import cachefile  # (imports only os)
 
-    key = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
-    return cachefile.path(f"help-{key:08x}.txt")
+    # help-<the code's key>-<the request's key>.txt: writing one removes the
+    # help of other code versions (``cachefile.write``'s ``keep``), not of other commands.
+    code = zlib.crc32("\n".join(parts).encode("utf-8", "surrogateescape"))
+    asked = zlib.crc32(f"{chr(31).join(args)}\n{help_width()}".encode("utf-8", "surrogateescape"))
+    return cachefile.path(f"help-{code:08x}-{asked:08x}.txt")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,14 @@ class Result:
     code: int
     out: str
     err: str
+
+
+# One cache folder for the whole run, set before any test module imports
+# negtrack: the tests (and the CLI runs they start) fill a cache of their own,
+# not the user's, which would otherwise keep the test codebooks' patterns.
+_CACHE = tempfile.mkdtemp(prefix="negtrack-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 
 @pytest.fixture

@@ -47,6 +47,13 @@ def test_help_is_cached_per_version_and_identical(env, tmp_path):
     _, add1, _ = _run(env, "add", "--help")
     _, add2, imported = _run(env, "add", "--help")
     assert add1 == add2 and "Example:" in add1 and add1 != first and "typer" not in imported
+    # Both stay; help left by another version of the code is removed when help is next written.
+    folder = tmp_path / "cache" / "negtrack"
+    assert len(list(folder.glob("help-*.txt"))) == 2
+    stale = folder / "help-00000000-00000000.txt"
+    stale.write_text("old help")
+    _run(env, "timeline", "--help")
+    assert not stale.exists() and len(list(folder.glob("help-*.txt"))) == 3
 
 
 def test_unreadable_cache_falls_back(env, tmp_path):
