@@ -141,6 +141,7 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
     ctx = _context()
     window = window or 4 * jobs
     procs, conns = [], []
+    finished = False
     try:
         for _ in range(jobs):
             mine, theirs = ctx.Pipe()
@@ -188,6 +189,7 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
                     raise WorkerDied("a worker process stopped unexpectedly") from None
                 out[inflight[c].popleft()] = answer
                 feed(c)  # even out of turn: a worker is never kept waiting for another's answer
+        finished = True
     finally:
         for c in conns:
             try:
@@ -195,8 +197,10 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
             except OSError:
                 pass
         for proc in procs:
-            proc.join(timeout=1)
-            if proc.is_alive():  # stopped early (an error here, Ctrl-C): no waiting for its work
+            # Stopped early (an error, Ctrl-C, the caller gave up): a worker may
+            # be deep in a long file or blocked sending an answer nobody reads.
+            proc.join(timeout=1 if finished else 0)
+            if proc.is_alive():
                 proc.terminate()
                 proc.join()
         for c in conns:

@@ -12,6 +12,10 @@ Design decisions:
   byte-identical after a re-add and analysts' references survive reprocessing.
 * Extraction (CPU work) runs before the transaction opens, so the write lock is
   held only for the inserts.
+* The full-text index takes new articles in batches (``index_pending``): an
+  article waits in ``articles_fts_pending`` (written in its own transaction,
+  so it is never lost) until ``INDEX_BATCH`` wait or the ``add`` ends, and a
+  search first indexes whatever still waits.
 * Analyst work (any status but ``auto``) is never overwritten: re-adding known
   content writes nothing, and ``replace_auto_positions`` replaces machine
   positions only, dropping re-extracted readings an analyst already handled.

@@ -4,7 +4,7 @@ What it shows (10 seeded trials): after the kill the store passes
 `PRAGMA integrity_check`; every article that made it in has all of its
 positions (the same uids as a clean run of the same directory, nothing half
 written); and rerunning the same `add` completes the set, ending exactly
-where the clean run ended.
+where the clean run ended, with every article in the search index.
 """
 
 from __future__ import annotations
@@ -109,5 +109,10 @@ def test_add_killed_at_random_moments_loses_nothing(tmp_path, env):
         _, err = rerun.communicate(timeout=300)
         assert rerun.returncode == 0, err.decode()
         assert _positions(store) == clean, f"trial {trial}: the rerun did not complete the set"
+        # And the search index holds every article again, whatever the kill left waiting.
+        con = sqlite3.connect(store)
+        assert con.execute("SELECT count(*) FROM articles_fts_pending").fetchone()[0] == 0
+        con.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        con.close()
     # The kills must have landed mid-batch at least sometimes, or the test shows little.
     assert partial_trials >= 2, partial_trials
