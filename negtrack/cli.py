@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             rv = get_app(args)(args=args, prog_name="negtrack", standalone_mode=False)
             code = rv if isinstance(rv, int) else 0
+            if code == ExitCode.INTERRUPTED:  # typer hands Ctrl-C back as this code
+                print("negtrack: interrupted", file=sys.stderr)
     except NegtrackError as e:
         if debug:
             raise
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         code = int(e.code)
     except KeyboardInterrupt:
         print("negtrack: interrupted", file=sys.stderr)
-        code = 130
+        code = int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`negtrack timeline | head`): not an error.
         try:

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 6  # the article, position or codebook named does not exist
     CHANGED = 10  # `changes -q`: something changed since the last run
     PARTIAL = 11  # a batch finished but some files were skipped (each warned)
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): what was committed before it stays
 
 
 class NegtrackError(Exception):

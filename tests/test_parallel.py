@@ -221,3 +221,44 @@ def test_ordered_map_stopped_early_stops_its_workers():
     assert [next(answers) for _ in range(3)] == [0, 1, 4]
     answers.close()
     assert _no_children_left()
+
+
+def test_ctrl_c_stops_add_and_its_workers_with_one_line(tmp_path, env):
+    """SIGINT reaches the whole process group, as Ctrl-C in a terminal does."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    for k in range(80):  # long enough to be interrupted mid-batch
+        shutil.copytree(SAMPLES / "russia-nato-2022", folder / f"copy{k}")
+        for f in (folder / f"copy{k}").iterdir():
+            f.write_text(f.read_text(encoding="utf-8") + f"\n\n(copy {k})\n", encoding="utf-8")
+    store = tmp_path / "int.db"
+    p = subprocess.Popen([sys.executable, "-m", "negtrack", "--db", str(store), "add", "--jobs", "2", str(folder)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    while not store.exists() and p.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    os.killpg(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130
+    assert err.decode().strip().splitlines() == ["negtrack: interrupted"]
+    time.sleep(0.2)
+    assert _group_members(p.pid) == []  # no worker outlives the run
+
+
+def _group_members(pgid: int) -> list[int]:
+    import os
+
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pgid:
+                    out.append(int(entry))
+            except OSError:
+                pass  # gone meanwhile
+    return out
