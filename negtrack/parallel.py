@@ -119,7 +119,7 @@ def _serve(conn, fn, initargs) -> None:
                 conn.send(answer)
             except OSError:
                 raise
-            except Exception as e:  # an unpicklable result or error
+            except Exception as e:  # an unpicklable answer: pickling fails before anything is sent
                 conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
         except OSError:
             return  # the parent is gone
@@ -129,12 +129,14 @@ class WorkerDied(RuntimeError):
     pass
 
 
-def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
+def ordered_map(fn, items, jobs: int, initargs, window: int | None = None, started=None):
     """``fn(item)`` for each item, run in ``jobs`` worker processes, yielded in input order.
 
     At most ``window`` (``4 × jobs``) items are out at once. An exception in
     ``fn`` is raised here in its item's turn, after the answers before it;
-    ``WorkerDied`` is raised as soon as a worker stops unasked.
+    ``WorkerDied`` is raised as soon as a worker stops unasked. ``started()``
+    is called once the workers have their first items: work for this process
+    while they extract.
     """
     from multiprocessing.connection import wait
 
@@ -172,6 +174,8 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None):
 
         for c in conns:
             feed(c)
+        if started is not None:
+            started()
         while done < sent:
             if done in out:
                 kind, value = out.pop(done)
@@ -256,11 +260,12 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
     # first files, so opening (or creating) the store overlaps their work.
     opener = db if callable(db) else None
     path = str(opener.path) if opener else db_file(db)
-    answers = ordered_map(extract_task, tasks(), jobs, (book, overrides, max_bytes, path))
+    store_of: list = [] if opener else [db]
+    answers = ordered_map(extract_task, tasks(), jobs, (book, overrides, max_bytes, path),
+                          started=(lambda: store_of.append(opener())) if opener else None)
     try:
         for kind, path, payload in answers:
-            if opener:
-                db, opener = opener(), None
+            db = store_of[0]
             if progress:
                 progress(path)
             if kind == "skip":
@@ -282,9 +287,7 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
                 record_saved(result, article, extraction, article_id, created)
     finally:
         answers.close()  # stops the workers, at once if this ended early
-    if opener:
-        db = opener()
-    store.index_pending(db)
+    store.index_pending(store_of[0])
 
 
 def default_jobs() -> int:
