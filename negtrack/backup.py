@@ -198,7 +198,7 @@ def import_dump(db, stream, label: str) -> dict:
             raise InputError(f"{label}: row counts do not match the dump's own ({expected}); nothing was imported")
         from negtrack import store
 
-        store._index_pending(db)  # in the import's transaction: searchable as soon as it is there
+        store.index_waiting(db)  # in the import's transaction: searchable as soon as it is there
     return stats
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from operator import attrgetter
 from datetime import datetime, timezone
+from operator import attrgetter
 
 from negtrack.db import write
 from negtrack.models import CAMEO, Article, Extraction, Position
@@ -156,17 +156,19 @@ def save_article(db, article: Article, extraction: Extraction, book) -> tuple[in
         if rows:
             insert_positions(db, rows)
         if db.execute("SELECT count(*) FROM articles_fts_pending").fetchone()[0] >= INDEX_BATCH:
-            _index_pending(db)
+            index_waiting(db)
         return article_id, True
 
 
 # Articles waiting for the full-text index are indexed together once this many
 # wait (and at the end of every add): one statement over a few dozen articles
-# costs about 40% of indexing them one by one, and the wait stays short.
+# cost less than half of indexing them one by one (measured on the corpus),
+# and the wait stays short.
 INDEX_BATCH = 32
 
 
-def _index_pending(db) -> int:
+def index_waiting(db) -> int:
+    """Inside ``write``: index every article that waits; how many did."""
     db.execute(
         """INSERT INTO articles_fts (rowid, title, text)
            SELECT a.id, a.title, a.text FROM articles_fts_pending p JOIN articles a ON a.id = p.id""")
@@ -182,7 +184,7 @@ def index_pending(db) -> int:
     if db.execute("SELECT 1 FROM articles_fts_pending LIMIT 1").fetchone() is None:
         return 0  # the usual case: a read, no write lock
     with write(db):
-        return _index_pending(db)
+        return index_waiting(db)
 
 
 def unindexed(db) -> int:

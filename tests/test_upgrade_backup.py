@@ -143,6 +143,10 @@ def test_dump_and_import_round_trip_a_whole_store(cli, tmp_path, env):
     r = cli("--db", fresh, "import", dump)
     assert r.code == 0, r.err
     assert _everything(fresh) == original
+    # Imported articles are in the search index at once (in the import's own transaction).
+    assert _rows(fresh, "SELECT count(*) FROM articles_fts_pending") == [(0,)]
+    assert _rows(fresh, "SELECT count(*) FROM articles_fts") == _rows(fresh, "SELECT count(*) FROM articles")
+    assert _rows(fresh, "INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')") == []
     # The views agree, analyst work included.
     for args in (["timeline", "--json"], ["status", "--json"], ["export"]):
         assert cli("--db", fresh, *args).out == cli(*args).out, args
