@@ -28,15 +28,19 @@ Design decisions:
   cp1252; otherwise the two decode identically and we record "latin-1", the
   narrower claim.
 * **Mixed encodings** (mostly UTF-8 with some stray single-byte characters,
-  typically from pasting) are decoded as UTF-8 with each invalid byte decoded
-  by the single-byte codec the heuristic picks; the recorded encoding is then
-  e.g. "utf-8+cp1252". The Unicode replacement character is only a last
+  typically from pasting) are decoded as UTF-8 with each run of invalid bytes
+  decoded by the codec its neighbours call for: Windows-1252 beside a Latin
+  letter ("caf\\xe9" in a Russian text is "café"), Windows-1251 beside a
+  Cyrillic one or when the run itself reads as Cyrillic words, else the
+  single-byte codec the heuristic picks for the whole text. The recorded
+  encoding names what was used, e.g. "utf-8+cp1252" or "utf-8+cp1251+cp1252". The Unicode replacement character is only a last
   resort (a byte no candidate codec defines, or broken UTF-16 surrogates).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextvars
 import re
 import sys
 
@@ -256,7 +260,7 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
                     pass
         single = _single_byte_codec(data)
         if _mixed_utf8(data):
-            return _decode_mixed(data, single), f"utf-8+{single}"
+            return _decode_mixed(data, single)
         try:
             return data.decode(single), single
         except UnicodeDecodeError:
@@ -265,17 +269,71 @@ def decode(data: bytes, name: str, *, html: bool = False) -> tuple[str, str]:
             return data.decode(single, errors="replace"), single
 
 
-def _decode_mixed(data: bytes, single: str) -> str:
-    def handler(exc: UnicodeDecodeError):
-        bad = exc.object[exc.start:exc.end]
-        return bad.decode(single, errors="replace"), exc.end
-
-    handler_name = f"negtrack-fallback-{single}"
+def _decode_mixed(data: bytes, single: str) -> tuple[str, str]:
+    """UTF-8 with each stray byte decoded by the codec its neighbours call for:
+    next to a Latin letter ("caf\\xe9") Windows-1252, next to a Cyrillic one
+    (a UTF-8 Cyrillic letter, or a run of stray bytes that reads as Cyrillic)
+    Windows-1251, else ``single``, the whole text's choice. Returns the text
+    and the encoding label, "utf-8+" and the codecs used."""
+    used: list[str] = []
+    token = _MIXED.set((single, used))
     try:
-        codecs.lookup_error(handler_name)
+        text = data.decode("utf-8", errors=_mixed_handler_name())
+    finally:
+        _MIXED.reset(token)
+    return text, "utf-8+" + "+".join(used or [single])
+
+
+# The error handler is registered once, for the process: what one decode needs
+# (the whole text's codec, the codecs it used) travels beside it.
+_MIXED: contextvars.ContextVar = contextvars.ContextVar("negtrack_mixed")
+
+
+def _mixed_handler(exc: UnicodeDecodeError):
+    single, used = _MIXED.get()
+    raw, a, b = exc.object, exc.start, exc.end
+    # A run of stray bytes is decoded together, so its own letters count.
+    while b < len(raw) and raw[b] >= 0x80 and not _utf8_at(raw, b):
+        b += 1
+    codec = _codec_near(raw, a, b, single)
+    if codec not in used:
+        used.append(codec)
+    return raw[a:b].decode(codec, errors="replace"), b
+
+
+def _mixed_handler_name() -> str:
+    name = "negtrack-stray-bytes"
+    try:
+        codecs.lookup_error(name)
     except LookupError:
-        codecs.register_error(handler_name, handler)
-    return data.decode("utf-8", errors=handler_name)
+        codecs.register_error(name, _mixed_handler)
+    return name
+
+
+def _utf8_at(raw: bytes, i: int) -> bool:
+    """A valid UTF-8 multi-byte character starts at ``raw[i]``."""
+    return _UTF8_MB.match(raw, i) is not None
+
+
+def _is_cyrillic_utf8(raw: bytes, i: int) -> bool:
+    return i >= 0 and i + 1 < len(raw) and raw[i] in (0xD0, 0xD1) and 0x80 <= raw[i + 1] <= 0xBF
+
+
+def _codec_near(raw: bytes, a: int, b: int, single: str) -> str:
+    before = raw[a - 1] if a else 0
+    after = raw[b] if b < len(raw) else 0
+    latin = chr(before).isalpha() and before < 0x80 or chr(after).isalpha() and after < 0x80
+    cyrillic = _is_cyrillic_utf8(raw, a - 2) or _is_cyrillic_utf8(raw, b)
+    if not (latin or cyrillic) and b - a >= 2:
+        # A run of its own: two or more bytes that are all Cyrillic letters in cp1251.
+        cyrillic = all(0xC0 <= x or x in (0xA8, 0xB8) for x in raw[a:b])
+    if cyrillic and not latin:
+        return "cp1251"
+    if latin and not cyrillic:
+        if single != "cp1251":
+            return single
+        return "latin-1" if set(raw[a:b]) & _CP1252_UNDEFINED else "cp1252"
+    return single
 
 
 def _strip_nul(text: str, name: str) -> str:

@@ -353,6 +353,23 @@ def test_utf8_bom_with_stray_cp1252_byte():
     assert a.encoding == "utf-8+cp1252" and a.text.endswith("Kyiv. café")
 
 
+def test_stray_bytes_in_utf8_are_read_by_their_neighbours():
+    ru = ("Лавров заявил, что Москва ждёт ответа. " * 3).encode("utf-8")
+    # A Latin word pasted in Windows-1252 into a Russian text.
+    a = one(ru + b"Caf\xe9 " + "и всё.".encode())
+    assert a.encoding == "utf-8+cp1252" and a.text.endswith("Café и всё.")
+    # A Windows-1251 byte inside a Russian word.
+    a = one(ru + "Москв".encode() + b"\xe0.")
+    assert a.encoding == "utf-8+cp1251" and a.text.endswith("Москва.")
+    # Both in one text.
+    a = one(ru + "Москв".encode() + b"\xe0 caf\xe9.")
+    assert a.encoding == "utf-8+cp1251+cp1252" and a.text.endswith("Москва café.")
+    # A Russian word in Windows-1251 inside a Western text: the run reads as Cyrillic.
+    a = one(("Zürich, Genève and Kyiv — " * 3).encode("utf-8") + b"\xcc\xee\xf1\xea\xe2\xe0.")
+    assert a.encoding == "utf-8+cp1251" and a.text.endswith("— Москва.")
+    assert "\ufffd" not in a.text
+
+
 def test_cp1251_undefined_byte_is_the_last_resort_replacement(capsys):
     a = one(RU.encode("cp1251") + b" \x98")
     assert a.encoding == "cp1251" and a.text == RU + " \ufffd"
