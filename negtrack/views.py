@@ -149,9 +149,11 @@ def corroboration_key(r: dict) -> tuple:
 def status(db, as_of=None, issues=None, actors=None, created_before: str | None = None) -> list[dict]:
     """Each actor's latest stance per issue: one row per (issue, actor) cell.
 
-    ``sources`` counts the articles backing that stance on that date; when
-    another stance was reported for the same actor, issue and date,
-    ``disputed`` lists it.
+    ``sources`` counts the articles backing that stance on that date, and, for
+    a position an analyst merged with others (a corroboration group, as the
+    timeline shows it), the articles of the group's members with the same
+    actor, issue and stance, whatever their dates; when another stance was
+    reported for the same actor, issue and date, ``disputed`` lists it.
     """
     check_known(db, "issue", issues)
     check_known(db, "actor", actors)
@@ -187,21 +189,27 @@ def status(db, as_of=None, issues=None, actors=None, created_before: str | None 
                     ORDER BY p.date DESC LIMIT 1)
             FROM pairs WHERE pairs.actor IS NOT NULL
         )
-        SELECT p.codebook, p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status
+        SELECT p.codebook, p.issue, p.actor, p.stance, p.date, p.date_precision, p.article_id, p.status, p.group_id
         FROM latest l JOIN positions p ON p.actor = l.actor AND p.issue = l.issue AND p.date = l.date
         WHERE {outer}
         ORDER BY p.issue, p.actor, p.date
     """
-    params = params + outer_params
     cells: dict[tuple[str, str], dict] = {}
-    for r in db.query(sql, params):
+    for r in db.query(sql, params + outer_params):
         key = (r["issue"], r["actor"])
         cell = cells.get(key)
         if cell is None or r["date"] > cell["date"]:
             cell = cells[key] = {"codebook": r["codebook"], "date": r["date"], "date_precision": r["date_precision"],
                                  "stances": {}}
         if r["date"] == cell["date"]:
-            cell["stances"].setdefault(r["stance"], set()).add(r["article_id"])
+            arts = cell["stances"].setdefault(r["stance"], set())
+            arts.add(r["article_id"])
+            if (r["group_id"] or "").startswith("g"):  # merged ("g…"), not split (its own uid)
+                # One index seek per merged position shown: analysts merge few.
+                arts.update(a for (a,) in db.execute(
+                    f"""SELECT DISTINCT p.article_id FROM positions p INDEXED BY positions_group
+                        WHERE p.group_id = ? AND p.actor = ? AND p.issue = ? AND p.stance = ? AND {where}""",
+                    [r["group_id"], r["actor"], r["issue"], r["stance"], *params]))
     out = []
     for (issue, actor), cell in sorted(cells.items()):
         # More sources win; on a tie, _STANCE_RANK.

@@ -78,3 +78,22 @@ def test_articles_search_and_show(filled):
     assert s["title"] == "two" and len(s["positions"]) == 2
     with pytest.raises(NotFoundError):
         views.show(filled, "999")
+
+
+def test_status_counts_the_articles_of_a_merged_group(filled):
+    from negtrack import analyst
+
+    # The same rejection reported on two dates by two articles, merged by an analyst.
+    add(filled, "six", [("nato", "nato-expansion", "reject", "2022-02-15")])
+    ids = [r["id"] for r in views.timeline(filled, actors=["nato"])]
+    cell = {(c["issue"], c["actor"]): c for c in views.status(filled)}[("nato-expansion", "nato")]
+    assert (cell["date"], cell["sources"]) == ("2022-02-15", 1)
+    analyst.merge(filled, ids, by="t")
+    cell = {(c["issue"], c["actor"]): c for c in views.status(filled)}[("nato-expansion", "nato")]
+    assert (cell["stance"], cell["date"], cell["sources"]) == ("reject", "2022-02-15", 2)
+    # Still only what is visible: as of a date before the later report, and without rejected members.
+    cell = {(c["issue"], c["actor"]): c for c in views.status(filled, as_of="2022-02-01")}[("nato-expansion", "nato")]
+    assert (cell["date"], cell["sources"]) == ("2022-01", 1)
+    filled.execute("UPDATE positions SET status = 'rejected' WHERE actor = 'nato' AND date = '2022-01'")
+    cell = {(c["issue"], c["actor"]): c for c in views.status(filled)}[("nato-expansion", "nato")]
+    assert cell["sources"] == 1
