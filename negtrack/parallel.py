@@ -195,14 +195,16 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None, start
                 feed(c)  # even out of turn: a worker is never kept waiting for another's answer
         finished = True
     finally:
-        for c in conns:
+        # Done: every pipe is empty, so each worker reads its "stop". Stopped
+        # early (an error, Ctrl-C, the caller gave up): a worker may be deep in
+        # a long file or blocked sending an answer nobody reads, and its pipe
+        # may be full, so it is terminated without a word.
+        for c in conns if finished else ():
             try:
                 c.send(None)
             except OSError:
                 pass
         for proc in procs:
-            # Stopped early (an error, Ctrl-C, the caller gave up): a worker may
-            # be deep in a long file or blocked sending an answer nobody reads.
             proc.join(timeout=1 if finished else 0)
             if proc.is_alive():
                 proc.terminate()
