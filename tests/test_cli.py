@@ -38,6 +38,13 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme():
         assert f"negtrack {name}" in readme, f"{name} is not in the README"
 
 
+def test_the_readme_documents_every_exit_code():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert documented == {int(c) for c in ExitCode}
+
+
 def test_help_and_version(cli):
     r = cli("--help")
     assert r.code == 0 and "timeline" in r.out and "Example:" in r.out
