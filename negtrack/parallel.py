@@ -98,6 +98,7 @@ def extract_task(task):
 def _serve(conn, fn, initargs) -> None:
     """A worker: ``_init(*initargs)``, then answer each task on ``conn`` with ``fn(task)``."""
     import signal
+    from multiprocessing.reduction import ForkingPickler
 
     # Ctrl-C reaches the whole process group: the parent handles it and stops
     # the workers, which would otherwise each print a traceback.
@@ -114,13 +115,13 @@ def _serve(conn, fn, initargs) -> None:
             answer = ("ok", fn(task))
         except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
             answer = ("error", e)
+        # Pickled here (as ``send`` would), so an unpicklable answer becomes an error to send.
         try:
-            try:
-                conn.send(answer)
-            except OSError:
-                raise
-            except Exception as e:  # an unpicklable answer: pickling fails before anything is sent
-                conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}")))
+            data = ForkingPickler.dumps(answer)
+        except Exception as e:  # noqa: BLE001
+            data = ForkingPickler.dumps(("error", RuntimeError(f"{type(e).__name__}: {e}")))
+        try:
+            conn.send_bytes(data)
         except OSError:
             return  # the parent is gone
 
@@ -156,7 +157,6 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None, start
         inflight = {c: deque() for c in conns}  # each pipe's items, in the order sent
         it = iter(items)
         sent = done = 0
-
         ahead = next(it, _END)
 
         def feed(conn) -> None:

@@ -33,8 +33,9 @@ Design decisions:
   letter ("caf\\xe9" in a Russian text is "café"), Windows-1251 beside a
   Cyrillic one or when the run itself reads as Cyrillic words, else the
   single-byte codec the heuristic picks for the whole text. The recorded
-  encoding names what was used, e.g. "utf-8+cp1252" or "utf-8+cp1251+cp1252". The Unicode replacement character is only a last
-  resort (a byte no candidate codec defines, or broken UTF-16 surrogates).
+  encoding names what was used, e.g. "utf-8+cp1252" or "utf-8+cp1251+cp1252".
+  The Unicode replacement character is only a last resort (a byte no
+  candidate codec defines, or broken UTF-16 surrogates).
 """
 
 from __future__ import annotations

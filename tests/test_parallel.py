@@ -184,6 +184,21 @@ def test_ordered_map_raises_a_workers_error_and_stops_the_workers():
     assert _no_children_left()
 
 
+def _unpicklable_on_two(n):
+    return (lambda: n) if n == 2 else n
+
+
+def test_ordered_map_turns_an_answer_it_cannot_send_into_an_error_in_turn():
+    from negtrack import parallel
+
+    seen = []
+    with pytest.raises(RuntimeError, match="pickle"):
+        for n in parallel.ordered_map(_unpicklable_on_two, range(6), 2, (None, None, None, None)):
+            seen.append(n)
+    assert seen == [0, 1]
+    assert _no_children_left()
+
+
 def test_ordered_map_notices_a_worker_that_dies_instead_of_waiting():
     from negtrack import parallel
 
