@@ -28,6 +28,12 @@ Design decisions:
   the parent warms the engine (``pipeline.warm``: imports, the codebook's
   compiled patterns, the regexes compiled on first use), so no worker
   repeats that fixed cost.
+* **The store opens while the workers start.** ``add`` hands over a
+  ``db.Opener``; it runs in a thread once the workers have their first files,
+  and this process keeps feeding them, holding up to ``HOLD`` answers until
+  the store is there. Opened in line, a new store (~0.09 s) left both workers
+  idle once their first two files were done: 9 % of a two-worker ``add`` of
+  the corpus, measured side by side.
 """
 
 from __future__ import annotations
@@ -241,8 +247,6 @@ def db_file(db) -> str | None:
 def add_paths(db, files: list[str], book, overrides, result, progress=None, max_bytes=None, jobs: int = 2) -> None:
     """Extract ``files`` in ``jobs`` processes and store them from this one, in order."""
     from negtrack import read, store
-    from negtrack.ingest import Skipped, record_saved
-    from negtrack.models import Extraction
 
     def tasks():
         for path in files:
@@ -258,38 +262,97 @@ def add_paths(db, files: list[str], book, overrides, result, progress=None, max_
         from negtrack import pipeline
 
         pipeline.warm(book)  # forked workers inherit the compiled patterns and imports
-    # ``db`` may be a ``db.Opener``: it is called once the workers have their
-    # first files, so opening (or creating) the store overlaps their work.
-    opener = db if callable(db) else None
-    path = str(opener.path) if opener else db_file(db)
-    store_of: list = [] if opener else [db]
-    answers = ordered_map(extract_task, tasks(), jobs, (book, overrides, max_bytes, path),
-                          started=(lambda: store_of.append(opener())) if opener else None)
+    # ``db`` may be a ``db.Opener``: the store is opened (or created) in a
+    # thread once the workers have their first files. Meanwhile this thread
+    # keeps them fed and holds their answers; opening it in line left both
+    # workers idle for most of the ~0.09 s a new store takes.
+    opening = _Opening(db) if callable(db) else None
+    answers = ordered_map(extract_task, tasks(), jobs, (book, overrides, max_bytes, opening.path if opening else db_file(db)),
+                          started=opening.start if opening else None)
+    held: deque = deque()
     try:
-        for kind, path, payload in answers:
-            db = store_of[0]
-            if progress:
-                progress(path)
-            if kind == "skip":
-                result.skipped.append(Skipped(path, payload))
+        for answer in answers:
+            held.append(answer)
+            if opening is not None and not opening.ready() and len(held) < HOLD:
                 continue
-            for article, known, published, positions in payload:
-                if known:
-                    existing = store.find_article_id(db, article.content_hash)
-                    if existing is not None:
-                        result.unchanged.append(existing)
-                        continue
-                    # Gone since the worker looked (never in practice): extract here.
-                    from negtrack import pipeline
-
-                    ex = pipeline.extract(article, book, trace=False)
-                    published, positions = ex.published, ex.positions
-                extraction = Extraction(published=published, positions=positions)
-                article_id, created = store.save_article(db, article, extraction, book)
-                record_saved(result, article, extraction, article_id, created)
+            db = opening.store() if opening else db
+            while held:
+                _store_answer(db, held.popleft(), book, result, progress)
+        db = opening.store() if opening else db
+        while held:  # fewer files than it took to open the store
+            _store_answer(db, held.popleft(), book, result, progress)
     finally:
         answers.close()  # stops the workers, at once if this ended early
-    store.index_pending(store_of[0])
+        if opening is not None:
+            opening.join()
+    store.index_pending(db)
+
+
+# Answers held while the store opens: enough for the workers to go on for the
+# ~0.1 s it takes, bounded so memory stays small whatever the files.
+HOLD = 64
+
+
+class _Opening:
+    """``opener()`` run in a thread; ``store()`` waits for it and re-raises its error."""
+
+    def __init__(self, opener):
+        import threading
+
+        self.path = str(opener.path)
+        self._opener = opener
+        self._thread = threading.Thread(target=self._run, name="negtrack-open", daemon=True)
+        self._store = self._error = None
+
+    def _run(self) -> None:
+        try:
+            self._store = self._opener()
+        except BaseException as e:  # noqa: BLE001 - raised in the caller's thread by store()
+            self._error = e
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def ready(self) -> bool:
+        return not self._thread.is_alive()
+
+    def join(self) -> None:
+        if self._thread.ident is not None:
+            self._thread.join()
+
+    def store(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._store
+
+
+def _store_answer(db, answer, book, result, progress) -> None:
+    """Store one worker answer as the serial path would: each article in its own transaction."""
+    from negtrack import store
+    from negtrack.ingest import Skipped, record_saved
+    from negtrack.models import Extraction
+
+    kind, path, payload = answer
+    if progress:
+        progress(path)
+    if kind == "skip":
+        result.skipped.append(Skipped(path, payload))
+        return
+    for article, known, published, positions in payload:
+        if known:
+            existing = store.find_article_id(db, article.content_hash)
+            if existing is not None:
+                result.unchanged.append(existing)
+                continue
+            # Gone since the worker looked (never in practice): extract here.
+            from negtrack import pipeline
+
+            ex = pipeline.extract(article, book, trace=False)
+            published, positions = ex.published, ex.positions
+        extraction = Extraction(published=published, positions=positions)
+        article_id, created = store.save_article(db, article, extraction, book)
+        record_saved(result, article, extraction, article_id, created)
 
 
 def default_jobs() -> int:

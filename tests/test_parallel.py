@@ -124,6 +124,44 @@ def test_workers_with_a_store_that_cannot_open_give_one_line(cli, tmp_path):
     assert bad.read_text() == "not a database, and it must stay as it is\n"
 
 
+def test_workers_go_on_while_the_store_opens(tmp_path, monkeypatch):
+    # The store opens in a thread while this process keeps the workers fed and
+    # holds their answers. The opener below waits until more files are done
+    # than the workers could finish unfed (two each); opened in line, it would
+    # wait in vain and the assertion on `seen` fails.
+    import time
+
+    from negtrack import codebook, db, ingest, parallel, store
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    task = parallel.extract_task
+
+    def marking(t):  # inherited by the forked workers
+        answer = task(t)
+        (marks / str(abs(hash(str(t))))).touch()
+        return answer
+
+    monkeypatch.setattr(parallel, "extract_task", marking)
+    seen = []
+
+    class Slow(db.Opener):
+        def __call__(self):
+            deadline = time.monotonic() + 20
+            while len(list(marks.iterdir())) < 6 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(list(marks.iterdir())))
+            return super().__call__()
+
+    files = [str(p) for p in sorted(_big_batch(tmp_path).iterdir())][:12]
+    book = codebook.load(None)
+    r1 = ingest.add_paths(db.connect(tmp_path / "1.db"), files, book)
+    r2 = ingest.add_paths(Slow(tmp_path / "2.db"), files, book, jobs=2)
+    assert seen and seen[0] >= 6
+    assert (r1.added, r1.positions, r1.unchanged) == (r2.added, r2.positions, r2.unchanged)
+    assert list(store.export_rows(db.connect(tmp_path / "1.db"))) == list(store.export_rows(db.connect(tmp_path / "2.db")))
+
+
 # --- the worker set itself (parallel.ordered_map) ---------------------------
 
 
