@@ -314,13 +314,15 @@ class _Opening:
         self._thread.start()
 
     def ready(self) -> bool:
-        return not self._thread.is_alive()
+        return self._thread.ident is not None and not self._thread.is_alive()
 
     def join(self) -> None:
         if self._thread.ident is not None:
             self._thread.join()
 
     def store(self):
+        if self._thread.ident is None:  # never started: open it here
+            self._run()
         self.join()
         if self._error is not None:
             raise self._error
