@@ -8,7 +8,11 @@ Design decisions:
   paragraph is just white space to the splitter.
 * Paragraphs are separated by blank lines (lines holding only white space) and
   by the `` , `` joins a common news scraper puts between paragraphs (a run of
-  padding spaces, a comma, more space).
+  padding spaces, a comma, more space). In text kept as one paragraph a line
+  (see ``_one_paragraph_a_line``) every newline ends a paragraph, so a
+  headline or bullet with no full stop is a sentence of its own; elsewhere a
+  newline before a bullet ("-   Item") starts a list item's paragraph. The
+  bullet is not part of the sentence.
 * A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes or
   brackets) followed by white space and something that can start a sentence.
   A period after a known abbreviation ("Jan.", "Gen.", "Mr.") or an initial is
@@ -115,19 +119,74 @@ _NEXT_WORD = rx.compile(r"\s+[\"“‘'(]*([A-Za-z]+)")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of the paragraphs (white space trimmed), in order."""
+    """Spans of the paragraphs (white space and a list item's bullet trimmed), in order."""
     out = []
     pos = 0
     n = len(text)
-    for nxt, end in _breaks(text) + [(n, n)]:
+    breaks = _breaks(text)
+    if "\n" in text:
+        breaks = _line_breaks(text, breaks)
+    for nxt, end in breaks + [(n, n)]:
         a, b = pos, nxt
         while a < b and (text[a].isspace() or text[a] == ","):  # empty scraper cells: "  ,   , Text"
             a += 1
+        if a + 1 < b and text[a] in _BULLETS and text[a + 1] in " \t":  # "-   Item", "* Item"
+            a += 2
+            while a < b and text[a].isspace():
+                a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
         if a < b:
             out.append((a, b))
         pos = end
+    return out
+
+
+# Text kept as one paragraph a line (news copied from a web page) has no blank
+# line between paragraphs, so each newline ends one: a headline or a bullet
+# with no full stop would otherwise run into the next paragraph's first
+# sentence. Hard-wrapped text (transcripts wrapped at 72 columns) is told apart
+# by its lines: none is longer than the wrap, and most end inside a sentence
+# (in the texts measured, at most 41 % of a wrapped text's lines end with a
+# sentence's last character, at least 90 % of a paragraph-a-line text's).
+# In hard-wrapped text a newline before a bullet ("-   Item", "* Item") still
+# starts a paragraph: a list item.
+_WRAP_WIDTH = 100
+_SENTENCE_LAST = ".!?…\"”’)"
+_BULLETS = "-*•"
+_LINE_BREAK = rx.compile(r"\n\s*")
+_BULLET_BREAK = rx.compile(r"\n[ \t]*(?=[-*•][ \t])")
+
+
+def _one_paragraph_a_line(text: str) -> bool:
+    """A line is longer than a wrapped one can be, and either half the lines are
+    or three in four end a sentence (a fact sheet wrapped at 72 columns has a few
+    long lines: its links)."""
+    raw = text.split("\n")
+    if max(map(len, raw)) <= _WRAP_WIDTH:  # hard-wrapped (most transcripts): decided in C
+        return False
+    lines = [line for line in map(str.rstrip, raw) if line]
+    long = sum(1 for line in lines if len(line) > _WRAP_WIDTH)
+    if not long:
+        return False
+    ends = sum(1 for line in lines if line[-1] in _SENTENCE_LAST)
+    return long * 2 >= len(lines) or ends * 4 >= len(lines) * 3
+
+
+def _line_breaks(text: str, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``breaks`` (from ``_breaks``) with the newlines that end a paragraph besides
+    blank lines (see ``_one_paragraph_a_line``), merged where they overlap."""
+    rx_ = _LINE_BREAK if _one_paragraph_a_line(text) else _BULLET_BREAK
+    extra = [m.span() for m in rx_.finditer(text)]
+    if not extra:
+        return breaks
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(breaks + extra):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
     return out
 
 

@@ -132,3 +132,48 @@ def test_sentences_built_without_init_are_whole_sentences():
     for s in got:
         assert list(vars(s)) == names
         assert s == Sentence(**vars(s)) and hash(s) == hash(Sentence(**vars(s)))
+
+
+def test_a_paragraph_a_line_text_ends_a_paragraph_at_each_newline():
+    # News copied from a page: one paragraph a line, no blank lines; the
+    # headline and the bullets have no full stop and must not run on.
+    t = ("Talks end with a prisoner swap\n"
+         "* Russia demands Ukraine give up land in Donetsk region; Kyiv refuses\n"
+         "KYIV, Feb 5 (Reuters) - Ukraine and Russia concluded a second round of U.S.-brokered talks in Abu Dhabi "
+         "on Thursday, with the two sides conducting a major prisoner swap.\n"
+         "Ukrainian President Volodymyr Zelenskiy said the next round of talks would be held soon, likely in the "
+         "United States.")
+    ss = split(t)
+    assert [s.text for s in ss] == [
+        "Talks end with a prisoner swap",
+        "Russia demands Ukraine give up land in Donetsk region; Kyiv refuses",
+        "Ukraine and Russia concluded a second round of U.S.-brokered talks in Abu Dhabi on Thursday, "
+        "with the two sides conducting a major prisoner swap.",
+        "Ukrainian President Volodymyr Zelenskiy said the next round of talks would be held soon, likely in the "
+        "United States.",
+    ]
+    assert [s.paragraph for s in ss] == [0, 1, 2, 3]
+    assert all(t[s.start:s.end] == s.text for s in ss)
+
+
+def test_hard_wrapped_text_joins_its_lines_but_starts_list_items():
+    # Wrapped at 72 columns: a line ending mid-sentence before a capital is no
+    # break, but a bullet starts its own paragraph (its wrapped lines stay in it).
+    t = ("The fact sheet lists the calls the President and his Cabinet made with\n"
+         "European allies and partners since November, in the order they were\n"
+         "held:\n"
+         "-   [November 9-13: Vice President Harris traveled to France to meet\n"
+         "    with President Macron](https://example.org/a)\n"
+         "-   [December 2: Secretary Blinken joins the OSCE ministerial meeting\n"
+         "    in Stockholm](https://example.org/b)\n")
+    ss = split(t)
+    assert [s.text for s in ss] == [
+        "The fact sheet lists the calls the President and his Cabinet made with\n"
+        "European allies and partners since November, in the order they were\nheld:",
+        "[November 9-13: Vice President Harris traveled to France to meet\n    with President Macron]"
+        "(https://example.org/a)",
+        "[December 2: Secretary Blinken joins the OSCE ministerial meeting\n    in Stockholm](https://example.org/b)",
+    ]
+    # short lines that all end a sentence are not taken for a paragraph a line
+    short = "The talks went on.\nThey ended late.\nNobody spoke\nafterwards."
+    assert [s.text for s in split(short)] == ["The talks went on.", "They ended late.", "Nobody spoke\nafterwards."]
