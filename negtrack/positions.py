@@ -531,7 +531,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                 continue
             if tracing:
                 trace[si]["cues"].append((cue.stance, cue.text, cue.rule))
-            issues, issue_how = _issues_for(ctx.issues[si], clause)
+            issues, issue_how = _issues_for(_not_taken_before(ctx.issues[si], cue, cues, text), clause)
             if cue.frame == "critique" and issue_how == "clause" and len({m.id for m in issues}) > 1:
                 # "holding the debt limit hostage to impose cuts that would hurt veterans": what
                 # "would hurt" is the cuts, the issue named nearest the criticism
@@ -678,6 +678,25 @@ def _masked(spans, pos: int) -> bool:
         return False
     i = bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+# "... and insisted", "... but then refused": a verb coordinated with the one before,
+# sharing its subject (not ", and we are ready", a clause with a subject of its own)
+_COORD = rx.compile(r"\s(?:and|but)\s+(?:(?:also|then|later|has|have|had|\w+ly)\s+)?$")
+
+
+def _not_taken_before(found: list[Mention], cue, cues, text: str) -> list[Mention]:
+    """``found`` less the issues an earlier verb cue of the sentence took as its
+    object before ``cue``, a verb coordinated with it: in "ruled out ceding
+    territory and insisted on X" the territory is what was ruled out, not what
+    was insisted on."""
+    if cue.frame != "verb":
+        return found
+    first = min((c.end for c in cues if c.end <= cue.start and c.frame == "verb"), default=None)
+    if first is None:
+        return found
+    return [m for m in found
+            if not (first <= m.start and m.end <= cue.start and _COORD.search(text, m.end, cue.start) is not None)]
 
 
 def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:

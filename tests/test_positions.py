@@ -334,3 +334,16 @@ def test_pronouns_from_the_index_are_each_patterns_own():
             want[4] = want[4][:1]
             assert [[m.span() for m in ms] for ms in pronouns] == [[m.span() for m in ms] for ms in want]
             assert [m.span() for m in conds] == [m.span() for m in SUB_CLAUSE.finditer(text, a, b)]
+
+
+def test_a_coordinated_verb_does_not_take_the_object_of_the_verb_before_it():
+    # "rejected X and demanded Y": X is what was rejected; the demand is about
+    # Y (no issue here), not X. A verb whose own subject follows "and" (", and
+    # we are ready") is a clause of its own and keeps the usual issue search.
+    got, _ = triples("Lavrov rejected NATO expansion and demanded a quick answer.")
+    assert got == {("russia", "nato-expansion", "reject")}
+    got, _ = triples("Lavrov demanded and insisted on written security guarantees.")
+    assert got == {("russia", "security-guarantees", "demand")}
+    got, _ = triples("Our invitation to Moscow to meet in the NATO-Russia Council stands, and we are ready to sit down.",
+                     source="White House")
+    assert ("us", "security-guarantees", "open") in got
