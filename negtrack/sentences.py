@@ -63,7 +63,10 @@ _DATELINE = rx.compile(
     r"|[A-Z][A-Z .'\-]{2,40},?\s*\((?:Reuters|AP|AFP|AA|UPI)\)\s*"
 )
 
-_NEXT_OK = rx.compile(r"\s+[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
+# Zero-width characters (some news sites mark their copy with them: ". \u200dA new
+# round") are invisible and may stand before the next sentence's first letter.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_NEXT_OK = rx.compile(r"\s+[" + _ZERO_WIDTH + r"]*[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[)")
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr inc co corp ltd
@@ -90,7 +93,7 @@ def _end_pattern() -> str:
     Both kinds match the same characters at the same place (the run up to
     the white space), so which branch matched changes no offset.
     """
-    nxt = r"(?=(\s+)[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[))"  # _NEXT_OK, its white space captured
+    nxt = r"(?=(\s+)[" + _ZERO_WIDTH + r"]*[\"“‘'(\[*_]*(?:[A-Z0-9]|\\\[))"  # _NEXT_OK, its white space captured
     by_len: dict[int, list[str]] = {}
     for w in sorted(ABBREVIATIONS):
         by_len.setdefault(len(w), []).append(re.escape(w))

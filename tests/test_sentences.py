@@ -177,3 +177,10 @@ def test_hard_wrapped_text_joins_its_lines_but_starts_list_items():
     # short lines that all end a sentence are not taken for a paragraph a line
     short = "The talks went on.\nThey ended late.\nNobody spoke\nafterwards."
     assert [s.text for s in split(short)] == ["The talks went on.", "They ended late.", "Nobody spoke\nafterwards."]
+
+
+def test_zero_width_marks_before_a_sentence_do_not_hide_its_start():
+    # Some news sites mark their copy with invisible characters: ". \u200dA new round".
+    t = "Russia's position is unchanged, Peskov said. \u200dA new round of talks began on Wednesday. \u2060Kyiv agreed."
+    assert [s.text.lstrip("\u200d\u2060") for s in split(t)] == [
+        "Russia's position is unchanged, Peskov said.", "A new round of talks began on Wednesday.", "Kyiv agreed."]
