@@ -531,7 +531,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                 continue
             if tracing:
                 trace[si]["cues"].append((cue.stance, cue.text, cue.rule))
-            issues, issue_how = _issues_for(_not_taken_before(ctx.issues[si], cue, cues, text), clause)
+            issues, issue_how = _issues_for(_not_taken_by_another(ctx.issues[si], cue, cues, text), clause)
             if cue.frame == "critique" and issue_how == "clause" and len({m.id for m in issues}) > 1:
                 # "holding the debt limit hostage to impose cuts that would hurt veterans": what
                 # "would hurt" is the cuts, the issue named nearest the criticism
@@ -685,18 +685,23 @@ def _masked(spans, pos: int) -> bool:
 _COORD = rx.compile(r"\s(?:and|but)\s+(?:(?:also|then|later|has|have|had|\w+ly)\s+)?$")
 
 
-def _not_taken_before(found: list[Mention], cue, cues, text: str) -> list[Mention]:
-    """``found`` less the issues an earlier verb cue of the sentence took as its
-    object before ``cue``, a verb coordinated with it: in "ruled out ceding
-    territory and insisted on X" the territory is what was ruled out, not what
-    was insisted on."""
+def _not_taken_by_another(found: list[Mention], cue, cues, text: str) -> list[Mention]:
+    """``found`` less the issues another verb cue coordinated with ``cue`` takes as
+    its object: in "ruled out ceding territory and insisted on a ceasefire" the
+    territory is what was ruled out and the ceasefire what was insisted on."""
     if cue.frame != "verb":
         return found
-    first = min((c.end for c in cues if c.end <= cue.start and c.frame == "verb"), default=None)
-    if first is None:
+    verbs = [c for c in cues if c.frame == "verb" and c is not cue]
+    first = min((c.end for c in verbs if c.end <= cue.start), default=None)
+    # a later verb coordinated with this one ("... and insisted") owns what follows it
+    then = min((c.start for c in verbs if c.start >= cue.end and _COORD.search(text, cue.end, c.start) is not None),
+               default=None)
+    if first is None and then is None:
         return found
     return [m for m in found
-            if not (first <= m.start and m.end <= cue.start and _COORD.search(text, m.end, cue.start) is not None)]
+            if not (first is not None and first <= m.start and m.end <= cue.start
+                    and _COORD.search(text, m.end, cue.start) is not None)
+            and not (then is not None and m.start >= then)]
 
 
 def _issues_for(found: list[Mention], clause) -> tuple[list[Mention], str]:

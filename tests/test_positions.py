@@ -342,6 +342,9 @@ def test_a_coordinated_verb_does_not_take_the_object_of_the_verb_before_it():
     # we are ready") is a clause of its own and keeps the usual issue search.
     got, _ = triples("Lavrov rejected NATO expansion and demanded a quick answer.")
     assert got == {("russia", "nato-expansion", "reject")}
+    # and the other way: what follows the second verb is not the first one's
+    got, _ = triples("Lavrov rejected NATO expansion and demanded written security guarantees.")
+    assert got == {("russia", "nato-expansion", "reject"), ("russia", "security-guarantees", "demand")}
     got, _ = triples("Lavrov demanded and insisted on written security guarantees.")
     assert got == {("russia", "security-guarantees", "demand")}
     got, _ = triples("Our invitation to Moscow to meet in the NATO-Russia Council stands, and we are ready to sit down.",
