@@ -901,6 +901,11 @@ def _resolve(ctx: Context, t: Timex):
 SAID_DATE = rx.compile(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$")
 
 
+# A date after the cue inside "after/since/before/following …" dates another event:
+# the history the act followed, not the act.
+OTHER_EVENT = rx.compile(r"\b(?:after|since|before|following|followed\s+by|prior\s+to)\b[^,;:.!?—–]*$", re.I)
+
+
 def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tuple[str, str] | None:
     """(date, precision) the clause gives for the cue's act, the one nearest the cue; else None."""
     text = ctx.text
@@ -917,6 +922,8 @@ def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tupl
             continue
         if SAID_DATE.search(text[max(s.start, t.start - 30):t.start]):
             continue
+        if t.start > cue.end and OTHER_EVENT.search(text, max(cue.end, t.start - 80), t.start) is not None:
+            continue  # "insisted on X after Russia's annexation …, followed by its invasion in February 2022"
         r = _resolve(ctx, t)
         if not r or r[1] == "year":
             continue

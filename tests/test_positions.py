@@ -350,3 +350,14 @@ def test_a_coordinated_verb_does_not_take_the_object_of_the_verb_before_it():
     got, _ = triples("Our invitation to Moscow to meet in the NATO-Russia Council stands, and we are ready to sit down.",
                      source="White House")
     assert ("us", "security-guarantees", "open") in got
+
+
+def test_a_date_of_the_history_after_the_act_does_not_date_it():
+    # "after Russia's annexation … in February 2014" dates the annexation, not the demand
+    _, ext = triples("Kyiv has demanded security guarantees after Russia's annexation of Crimea in February 2014.",
+                     published="2022-01-20")
+    p = [p for p in ext.positions if (p.actor, p.issue, p.stance) == ("ukraine", "security-guarantees", "demand")]
+    assert p and p[0].date == "2022-01-20" and p[0].date_rule == "published"
+    # a date of the act itself still counts
+    _, ext = triples("Kyiv demanded security guarantees on Jan. 18, after the talks.", published="2022-01-20")
+    assert {p.date for p in ext.positions if p.stance == "demand"} == {"2022-01-18"}
