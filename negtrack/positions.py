@@ -567,6 +567,9 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                         stance = "demand" if (stance == "reject" and cue.frame == "verb") else "reject"
                     elif im.rule == "opposite" and stance == "reject" and cue.frame == "verb":
                         stance = "demand"  # "we will rally the world to oppose its aggression"
+                    if stance == "reject" and im.start >= cue.end and \
+                            WITHOUT.search(text, max(cue.end, im.start - 60), im.start) is not None:
+                        stance = "demand"  # "will not accept any agreement lacking security guarantees"
                     date, prec, drule = _date(ctx, act, stmt, statement_date.get(sp) if sp else None)
                     if actor_how == "frame-anaphora" and drule in ("published", "statement-carried") \
                             and cue.stance in owner_date:
@@ -899,6 +902,10 @@ def _resolve(ctx: Context, t: Timex):
 
 # a date right after a reporting verb: the statement's, not the act's
 SAID_DATE = rx.compile(r"\b(?:said|says|told|noted|added|stressed|announced)\b\s+(?:\w+\s+){0,2}(?:on\s+)?$")
+
+
+# Rejecting what lacks the issue demands it: "no deal without security guarantees".
+WITHOUT = rx.compile(r"\b(?:without|lacking|absent|with\s+no)\s+(?:\S+\s+){0,3}$", re.I)
 
 
 # A date after the cue inside "after/since/before/following …" dates another event:

@@ -361,3 +361,11 @@ def test_a_date_of_the_history_after_the_act_does_not_date_it():
     # a date of the act itself still counts
     _, ext = triples("Kyiv demanded security guarantees on Jan. 18, after the talks.", published="2022-01-20")
     assert {p.date for p in ext.positions if p.stance == "demand"} == {"2022-01-18"}
+
+
+def test_rejecting_what_lacks_an_issue_demands_it():
+    got, _ = triples("Ukraine will not accept any agreement lacking firm security guarantees.")
+    assert ("ukraine", "security-guarantees", "demand") in got
+    assert ("ukraine", "security-guarantees", "reject") not in got
+    got, _ = triples("Russia rejected any deal without legally binding security guarantees.")
+    assert ("russia", "security-guarantees", "demand") in got
