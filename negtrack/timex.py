@@ -232,7 +232,9 @@ _YEAR = rf"(?:{_YEAR4}(?![\d,.]\d)|{_SPELLED_YEAR})"
 _MOD = (r"(?:(?:the\s+)?(?:very\s+)?(?:%s)(?:\s+of)?(?:\s+|-))" % _grouped(
     r"early|earlier|late|later|mid|middle|end|beginning|start|close|turn|dawn|rest|remainder"
     r"|first\s+half|second\s+half|latter\s+part|early\s+part|first\s+part|last\s+part"))
-_NUMWORD = (r"(?:\d+|a\s+couple\s+of|a\s+couple|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
+_NUMWORD = (r"(?:\d+|a\s+couple\s+of|a\s+couple"
+            r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\b"
+            r"|a|an|one|two|three|four|five|six|seven|eight|nine|ten"
             r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
             r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half\s+a|a\s+few|several|many|some|few)")
 
@@ -499,7 +501,12 @@ def _num(tok):
     tok = re.sub(r"\s+", " ", tok.lower())
     if tok.isdigit():
         return int(tok)
-    return _NUMBERS.get(tok)
+    got = _NUMBERS.get(tok)
+    if got is None:  # "ninety-seven", "twenty five"
+        parts = re.split(r"[\s-]+", tok)
+        if len(parts) == 2 and parts[0] in _TENS and _NUMBERS.get(parts[1], 10) < 10:
+            got = _TENS[parts[0]] + _NUMBERS[parts[1]]
+    return got
 
 
 def _valid(y, m, d):

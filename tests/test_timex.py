@@ -572,3 +572,9 @@ def test_rules_with_grouped_words_match_as_with_the_plain_lists():
             assert [(m.span(), m.groupdict()) for m in rule.finditer(text)] == \
                    [(m.span(), m.groupdict()) for m in plain.finditer(text)], (name, text)
     assert checked >= len(timex._GROUPED)
+
+
+def test_compound_number_words_count_whole():
+    # "Ninety-seven days ago" is 97 days, not "seven days ago" with a stray word before it
+    got = {t.text: t.value for t in tag("Ninety-seven days ago, we met. Twenty five years ago it began.", "2023-05-09")}
+    assert got == {"Ninety-seven days ago": "2023-02-01", "Twenty five years ago": "1998"}
