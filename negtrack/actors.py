@@ -19,7 +19,8 @@ Design decisions:
   White House) speaks for that party. Quoted words belong to the person the
   quote is attributed to (after the quote, "…," Lavrov said; or before it),
   else to the last named person. "he", "she", "the minister" refer to the last
-  named person. First-person "we"/"I" are the party of whoever speaks.
+  named person, one whose codebook ``pronoun`` fits ("she" skips a "he").
+  First-person "we"/"I" are the party of whoever speaks.
 * ``attribute`` is linear in the text: sentences and quotations are both in
   order, so a sentence looks only at the quotations that reach into it, and
   a transcript's labels are each looked up once. ``reporters`` tries the
@@ -149,6 +150,21 @@ def find(text: str, book: Codebook, tix: TextIndex | None = None) -> list[Mentio
     return non_overlapping(found)
 
 
+# The pronoun a third-person word asks of a person ("her" asks "she"); the others
+# ("the minister") ask none.
+_PRONOUN_OF = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she"}
+
+
+def fits(m: Mention, word: str | None, book: Codebook) -> bool:
+    """Whether ``word`` ("she", "his", "the minister") can stand for ``m``: a person
+    whose codebook ``pronoun`` is another one cannot."""
+    want = _PRONOUN_OF.get(word.lower()) if word else None
+    if want is None or m.kind != "person":
+        return True
+    person = book.people.get(m.id)
+    return person is None or person.pronoun in (None, want)
+
+
 def party_of(m: Mention, book: Codebook) -> str | None:
     if m.kind == "actor":
         return m.id
@@ -214,13 +230,16 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
     people = [m for m in mentions if m.kind == "person"]
     pstarts = [m.start for m in people]
 
-    def last_named(before: int) -> Mention | None:
-        """The last person quoted or reported before ``before``, else the last person named."""
-        i = bisect_right(sstarts, before) - 1
-        if i >= 0:
-            return speakers[i]
-        i = bisect_right(pstarts, before) - 1
-        return people[i] if i >= 0 else None
+    def last_named(before: int, word: str | None = None) -> Mention | None:
+        """The last person quoted or reported before ``before``, else the last person
+        named; of those ``word`` ("she") can stand for."""
+        for found, found_starts in ((speakers, sstarts), (people, pstarts)):
+            i = bisect_right(found_starts, before) - 1
+            while i >= 0 and not fits(found[i], word, book):
+                i -= 1
+            if i >= 0:
+                return found[i]
+        return None
 
     def near(a: int, b: int) -> list[Mention]:
         i = bisect_right(starts, a - 1)
@@ -245,8 +264,9 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
                 if m.kind in ("person", "actor"):
                     who = m
                     break
-            if who is None and THIRD_PERSON.search(tail[:rep.end() + 25]):
-                who = last_named(qa)
+            third = THIRD_PERSON.search(tail[:rep.end() + 25]) if who is None else None
+            if third is not None:
+                who = last_named(qa, third.group(0))
         if who is None:
             sj = bisect_right(sent_ends, qa)
             s_start = sentences[sj].start if sj < len(sentences) else 0
@@ -255,8 +275,8 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
                 cands = [m for m in near(s_start, qa) if m.kind in ("person", "actor")]
                 if cands:
                     who = cands[-1]
-                elif THIRD_PERSON.search(head):
-                    who = last_named(qa)
+                elif (third := THIRD_PERSON.search(head)) is not None:
+                    who = last_named(qa, third.group(0))
         if who is None:
             who = last_named(qa)
             # a quote with no attribution in a published statement is the publisher's

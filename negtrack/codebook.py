@@ -69,6 +69,8 @@ like ``cues``):
   Kremlin", "the American delegation"); matched like aliases.
 * person ``labels``: transcript labels the person speaks under ("MS. PSAKI");
   a label is otherwise matched against the person's aliases.
+* person ``pronoun``: "he", "she" or "they"; "she" then never stands for a
+  person whose pronoun is "he" (and so on). Without one, any may.
 * ``[defaults]``: stance = issue slug, the issue a cue of that stance is about
   when its sentence names none (warnings in a crisis, meetings in a
   negotiation).
@@ -118,6 +120,9 @@ class Actor:
     metonyms: list[str] = field(default_factory=list)  # "the Kremlin", "the American delegation"
 
 
+PRONOUNS = ("he", "she", "they")
+
+
 @dataclass
 class Person:
     id: str
@@ -129,6 +134,7 @@ class Person:
     end: str | None = None  # in office until
     extra: dict = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)  # transcript labels ("MS. PSAKI")
+    pronoun: str | None = None  # "he", "she" or "they": which third-person pronouns may stand for them
 
 
 @dataclass
@@ -349,6 +355,9 @@ def parse(data: bytes, path: str) -> Codebook:
             if v is not None and not hasattr(v, "isoformat"):
                 fail(line, f"person {pid!r}: '{key}' must be a TOML date like 2022-01-31")
             dates[key] = v.isoformat() if v is not None else None
+        pronoun = item.get("pronoun")
+        if pronoun is not None and pronoun not in PRONOUNS:
+            fail(line, f"person {pid!r}: 'pronoun' must be one of {', '.join(PRONOUNS)}")
         book.people[pid] = Person(
             id=pid,
             name=str(item.get("name") or pid),
@@ -358,7 +367,9 @@ def parse(data: bytes, path: str) -> Codebook:
             start=dates["from"],
             end=dates["to"],
             labels=[x.strip().rstrip(":").upper() for x in labels],
-            extra={k: v for k, v in item.items() if k not in ("id", "name", "party", "aliases", "labels", "title", "from", "to")},
+            pronoun=pronoun,
+            extra={k: v for k, v in item.items()
+                   if k not in ("id", "name", "party", "aliases", "labels", "title", "from", "to", "pronoun")},
         )
 
     stances = doc.get("stances", {})

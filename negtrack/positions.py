@@ -66,7 +66,7 @@ from dataclasses import dataclass
 
 from negtrack import rx
 from negtrack import stances as stances_mod
-from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, party_of
+from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
@@ -267,11 +267,12 @@ def _group_parties(phrase: str, recent: list[str], speaker: str | None, here: li
     return order[:5] if len(order) >= 2 else []
 
 
-def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, response_owner=(),
+def _agents(ctx: Context, si: int, s: Sentence, last_person, response_owner=(),
             pronouns=None, recent=(), quote_at=None) -> list[Agent]:
     """Candidate agents in a sentence: named mentions and resolved pronouns, in order.
 
-    ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
+    ``last_person(si, word)``: the person a third-person ``word`` stands for at
+    the start of the sentence (``_people_named``). ``pronouns``: the sentence's matches of each of ``_PRONOUN_RX`` (first and
     third person, group phrases, "they", "X and I", "it will"), when already found
     (``_pronouns``; of "X and I" only the first counts). ``recent``: the parties named in the last
     few sentences, oldest first (for group phrases). ``quote_at``: ``_quote_finder(ctx.quotes)``.
@@ -302,8 +303,9 @@ def _agents(ctx: Context, si: int, s: Sentence, last_person: Mention | None, res
     for m in pronouns[1]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
-        before = [x for x in named if x.end <= m.start()]
-        ref = before[-1] if before and not m.group(0).lower().startswith("the ") else last_person
+        word = m.group(0)
+        before = [x for x in named if x.end <= m.start() and fits(x, word, ctx.book)]
+        ref = before[-1] if before and not word.lower().startswith("the ") else last_person(si, word)
         if ref is not None:
             p = party_of(ref, ctx.book)
             if p:
@@ -496,7 +498,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
         # the parties named lately: only a group phrase ("the leaders") looks at them
         recent = [p for j in range(max(0, si - GROUP_WINDOW), si) for p in _people_parties(ctx.actors[j], book)
                   ] if found[2] else ()
-        agents = _agents(ctx, si, s, last_person(si), response_owner, found, recent, quote_at)
+        agents = _agents(ctx, si, s, last_person, response_owner, found, recent, quote_at)
         # statement dates: "Lavrov said on Monday"
         stmt = stmts[si]
         if stmt:
@@ -602,7 +604,8 @@ _ISSUE_CONFIDENCE = {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anap
 
 
 def _people_named(ctx: Context):
-    """The person "he" stands for at the start of a sentence: a function of its index.
+    """The person "he" stands for at the start of a sentence: a function of its index
+    (and of the word, whose pronoun the person's must fit: ``actors.fits``).
 
     The last person quoted before it (one of ``ctx.reporters``), else the last
     one named at all; "before" in the order of ``ctx.actors``, sentence by
@@ -613,11 +616,14 @@ def _people_named(ctx: Context):
     named = [k for k, m in enumerate(flat) if m.kind == "person"]
     quoted = [k for k in named if flat[k] in ctx.reporters]
 
-    def last(si: int) -> Mention | None:
+    def last(si: int, word: str | None = None) -> Mention | None:
+        """``word`` ("she"): the last one that pronoun can stand for (``actors.fits``)."""
         for found in (quoted, named):
-            i = bisect_left(found, offsets[si])
-            if i:
-                return flat[found[i - 1]]
+            i = bisect_left(found, offsets[si]) - 1
+            while i >= 0 and word is not None and not fits(flat[found[i]], word, ctx.book):
+                i -= 1
+            if i >= 0:
+                return flat[found[i]]
         return None
 
     return last

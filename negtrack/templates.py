@@ -75,6 +75,7 @@ party = "party-a"
 # from = 2024-01-01                   # optional: in office from / to (TOML dates)
 # to = 2026-12-31
 # labels = ["MR. NEGOTIATOR"]         # transcript speaker labels
+# pronoun = "he"                      # he, she or they: which of "he"/"she" may stand for them
 
 # --- Stances -----------------------------------------------------------------------
 # Extra cue phrases per stance, added to the engine's own. Stances: demand, propose,

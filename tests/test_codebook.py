@@ -187,3 +187,14 @@ def test_text_index_holds_every_word_a_key_asks_for():
                 assert tix.words.get(key, []) == every.get(key, []), (text, key)
             else:
                 assert tix.short(key) == sorted(p for k, ps in every.items() if k.startswith(key) for p in ps)
+
+
+def test_person_pronoun_is_checked_with_its_line(tmp_path):
+    p = tmp_path / "talks.toml"
+    p.write_text('[codebook]\nname = "talks"\n\n[[issues]]\nslug = "deal"\ntitle = "Deal"\ncues = ["deal"]\n\n'
+                 '[[actors]]\nid = "a"\nname = "A"\naliases = ["A-land"]\n\n'
+                 '[[people]]\nid = "x"\nname = "X"\nparty = "a"\npronoun = "it"\n', encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"talks\.toml:\d+: person 'x': 'pronoun' must be one of he, she, they"):
+        codebook.load(str(p))
+    p.write_text(p.read_text(encoding="utf-8").replace('"it"', '"she"'), encoding="utf-8")
+    assert codebook.load(str(p)).people["x"].pronoun == "she"

@@ -369,3 +369,15 @@ def test_rejecting_what_lacks_an_issue_demands_it():
     assert ("ukraine", "security-guarantees", "reject") not in got
     got, _ = triples("Russia rejected any deal without legally binding security guarantees.")
     assert ("russia", "security-guarantees", "demand") in got
+
+
+def test_she_stands_for_the_last_person_her_pronoun_fits():
+    # The codebook gives people a pronoun: "she" skips Stoltenberg ("he") back to Harris.
+    got, _ = triples("Vice President Harris met Stoltenberg in Munich. She demanded written security guarantees.")
+    assert ("us", "security-guarantees", "demand") in got and ("nato", "security-guarantees", "demand") not in got
+    # a quotation's "she said" is hers too
+    _, ext = triples("Harris met Stoltenberg in Munich. \u201cWe are ready to discuss security guarantees,\u201d she said.")
+    assert {p.speaker for p in ext.positions} == {"harris"} and {p.actor for p in ext.positions} == {"us"}
+    # and "he" still stands for the last man named
+    got, _ = triples("Harris met Stoltenberg in Munich. He demanded written security guarantees.")
+    assert ("nato", "security-guarantees", "demand") in got
