@@ -381,6 +381,10 @@ def _quote_covering(quotes, pos):
 
 
 WITH_ING = rx.compile(r"\bwith\s+(?:all\s+)?(?:the\s+)?(?:[\w’'.-]+\s+){0,2}$", re.I)
+# "thank Speaker McCarthy and his team for negotiating": the thanked negotiated
+THANKED = rx.compile(r"\b(?:thank(?:s|ed|ing)?|prais(?:e|es|ed|ing)|commend(?:s|ed|ing)?|credit(?:s|ed|ing)?|"
+                     r"congratulat(?:e|es|ed|ing))\s+(?:[\w’'.-]+\s+){0,2}$", re.I)
+FOR_ING = rx.compile(r"(?:\s+and\s+(?:his|her|their|its)\s+\w+)?\s+for\s+(?:\w+ly\s+)?$", re.I)
 ING = rx.compile(r"\w+ing\b")
 COMMA_OR_SEMICOLON = rx.compile(r"[,;]")
 
@@ -390,6 +394,9 @@ def _is_object(text: str, clause_start: int, a: Agent, cue=None) -> bool:
     if cue is not None and ING.match(cue.text) and WITH_ING.search(pre) and cue.start >= a.end \
             and len(text[a.end:cue.start].split()) <= 4 and not COMMA_OR_SEMICOLON.search(text[a.end:cue.start]):
         return False  # "with all the leaders agreeing that …": the leaders agree
+    if cue is not None and ING.match(cue.text) and cue.start >= a.end and THANKED.search(pre) \
+            and FOR_ING.match(text, a.end, cue.start):
+        return False  # "thank Speaker McCarthy and his team for negotiating": they negotiated
     return bool(PREPOSITION.search(pre, _last_words(pre))) and not AGENT_OF.search(pre)
 
 

@@ -381,3 +381,10 @@ def test_she_stands_for_the_last_person_her_pronoun_fits():
     # and "he" still stands for the last man named
     got, _ = triples("Harris met Stoltenberg in Munich. He demanded written security guarantees.")
     assert ("nato", "security-guarantees", "demand") in got
+
+
+def test_the_thanked_did_what_they_are_thanked_for():
+    got, _ = triples("I want to thank Speaker McCarthy and his team for negotiating in good faith on the budget deal.",
+                     book=DEBT, published="2023-05-31", source="White House")
+    assert ("republicans", "budget-agreement", "consult") in got
+    assert ("white-house", "budget-agreement", "consult") not in got
