@@ -769,6 +769,9 @@ SUBJECT_SLOT = rx.compile(r"(?:^|[,;:—(“\"]|\b(?:that|and|but|while|because|
 POSSESSIVES = frozenset(("my", "our", "his", "her", "their", "its"))
 # a third-person subject right before the cue that named no party ("they refuse")
 UNRESOLVED_SUBJECT = rx.compile(r"\b(?:they|he|she)(?:[’']\w+)?\s+(?:[\w’']+\s+){0,3}$", re.I)
+# a third-person subject reporting what the cue says ("they just said revenue is off the table")
+UNRESOLVED_SAYER = rx.compile(r"\b(?:they|he|she)\s+(?:\w+\s+)?(?:said|say|says|claim|claims|claimed|argue|argues|"
+                              r"argued|insist|insists|insisted)\b", re.I)
 POSSESSIVE_WORD = rx.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = rx.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # between a noun cue's owner and the cue: "Russia's key security demands"
@@ -872,8 +875,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
     pas = _passive(text, agents, cue.end, clause[1])
     if pas:
         return pas, "passive", None
-    if UNRESOLVED_SUBJECT.search(text, clause[0], cue.start):
-        return [], "none", None  # "they refuse to entertain it": someone, not the speaker
+    if UNRESOLVED_SUBJECT.search(text, clause[0], cue.start) or UNRESOLVED_SAYER.search(text, clause[0], cue.start):
+        return [], "none", None  # "they refuse to entertain it", "they said X is off the table": not the speaker
     # the subject of the sentence when the cue's clause has none ("X said ..., and ...")
     subj = _subject(text, free, (s.start, cue.start), cue.start)
     if subj:

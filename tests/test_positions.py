@@ -388,3 +388,12 @@ def test_the_thanked_did_what_they_are_thanked_for():
                      book=DEBT, published="2023-05-31", source="White House")
     assert ("republicans", "budget-agreement", "consult") in got
     assert ("white-house", "budget-agreement", "consult") not in got
+
+
+def test_what_they_said_is_not_the_speakers_stance():
+    # "they" that names no party in its sentence reports someone else's stance, never the speaker's
+    got, _ = triples("So my point is that they just said revenue is off the table.", book=DEBT,
+                     published="2023-05-21", source="White House")
+    assert not any(actor == "white-house" and issue == "revenue" for actor, issue, _ in got)
+    got, _ = triples("Republicans just said revenue is off the table.", book=DEBT, published="2023-05-21")
+    assert ("republicans", "revenue", "reject") in got
