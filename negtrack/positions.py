@@ -774,6 +774,9 @@ UNRESOLVED_SAYER = rx.compile(r"\b(?:they|he|she)\s+(?:\w+\s+)?(?:said|say|says|
                               r"argued|insist|insists|insisted)\b", re.I)
 POSSESSIVE_WORD = rx.compile(r"\b(?:its|their|his|her|our|my)\b", re.I)
 POSSESSIVE = rx.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "those demands": someone's named before, not the subject's that refers to them
+BACK_REFERENCE = rx.compile(r"\b(?:these|those|such)\b", re.I)
+BACK_REFERENCE_BEFORE = rx.compile(r"\b(?:these|those|such)\s+(?:(?!(?:are|were|is|was|have|had)\b)\w+\s+)?$", re.I)
 # between a noun cue's owner and the cue: "Russia's key security demands"
 OWNER_GAP = rx.compile(r"(?:[’']s)?\s+(?:[\w-]+\s+){0,3}")
 DETERMINER = rx.compile(r"\b(?:the|a|an|its|their|his|her|our|these|those|this|that|unacceptable|extreme|key|main|"
@@ -822,6 +825,7 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         own = [a for a in agents if a.start < cue.start and (a.end >= cue.end or (
                a.end <= cue.start and cue.start - a.end <= 25
                and OWNER_GAP.fullmatch(text[a.end:cue.start])
+               and not BACK_REFERENCE.search(text, a.end, cue.start)  # "Kyiv has rejected those demands"
                and not REPORTING.search(text, a.end, cue.start)  # "NATO sources say the demands"
                and not POSSESSIVE_WORD.search(text, a.end, cue.start)))]  # "presented to NATO its proposal"
         if not own and POSSESSIVE.search(text, max(s.start, cue.start - 30), cue.start):
@@ -848,6 +852,8 @@ def _pick_actor(ctx: Context, si: int, s: Sentence, cue, clause, agents: list[Ag
         if re.search(r"\b(?:these|those|the|such|this|that|an?)\s+(?:\w+\s+)?$", text[max(s.start, cue.start - 20):cue.start]) \
                 and owners.get(cue.stance):
             return owners[cue.stance], "frame-anaphora", None
+        if cue.text and BACK_REFERENCE_BEFORE.search(text, max(s.start, cue.start - 20), cue.start):
+            return [], "none", None  # "Kyiv has rejected those demands": whose, no one named
     subj = _subject(text, agents, clause, cue.start, cue)
     if frame == "noun" and subj and REPORTING.search(text, subj[-1].end, cue.start):
         return [], "none", None  # "NATO sources say the demands …": NATO only reports them

@@ -397,3 +397,10 @@ def test_what_they_said_is_not_the_speakers_stance():
     assert not any(actor == "white-house" and issue == "revenue" for actor, issue, _ in got)
     got, _ = triples("Republicans just said revenue is off the table.", book=DEBT, published="2023-05-21")
     assert ("republicans", "revenue", "reject") in got
+
+
+def test_those_demands_are_not_the_rejecters_own():
+    # "Kyiv has rejected those demands": the demands are someone's named before, not Kyiv's
+    got, _ = triples("Russia wants written security guarantees. Kyiv has rejected those demands.")
+    assert ("ukraine", "security-guarantees", "reject") in got
+    assert ("ukraine", "security-guarantees", "demand") not in got
