@@ -413,7 +413,9 @@ def _last_words(pre: str) -> int:
 def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int, cue=None) -> list[Agent]:
     """The nearest non-object agents before ``at`` in the clause, with coordinated ones."""
     before = [a for a in agents if clause[0] <= a.start and a.end <= at]
-    for i in range(len(before) - 1, -1, -1):
+    i = len(before)
+    while i > 0:
+        i -= 1
         a = before[i]
         if a.how in ("we", "pronoun", "they") and text[a.start:a.end].lower() in POSSESSIVES:
             continue  # "my point is that they refuse": a possessive is no one's subject
@@ -424,6 +426,13 @@ def _subject(text: str, agents: list[Agent], clause: tuple[int, int], at: int, c
         while j >= 0 and COORD.match(text[before[j].end:group[0].start]):
             group.insert(0, before[j])
             j -= 1
+        if len(group) > 1 and cue is not None and cue.stance != "consult" \
+                and all(AND.match(text[x.end:y.start]) and "," not in text[x.end:y.start] for x, y in zip(group, group[1:])) \
+                and _is_object(text, clause[0], group[0], cue):
+            # "frustration with talks with Russia and the United States": the preposition takes
+            # both (a consultation's partners, though, consult too)
+            i = j + 1
+            continue
         # "X and Y" where X is first: extend forward too
         k = i + 1
         while k < len(before) and COORD.match(text[group[-1].end:before[k].start]):

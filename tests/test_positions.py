@@ -404,3 +404,10 @@ def test_those_demands_are_not_the_rejecters_own():
     got, _ = triples("Russia wants written security guarantees. Kyiv has rejected those demands.")
     assert ("ukraine", "security-guarantees", "reject") in got
     assert ("ukraine", "security-guarantees", "demand") not in got
+
+
+def test_a_preposition_takes_a_whole_coordinated_group():
+    # "with Russia and the United States" is no subject; Ukraine is
+    got, _ = triples("Ukraine in its talks with Russia and the United States rejected any legally binding guarantees.")
+    assert ("ukraine", "security-guarantees", "reject") in got
+    assert not {("russia", "security-guarantees", "reject"), ("us", "security-guarantees", "reject")} & got
