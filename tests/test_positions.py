@@ -411,3 +411,14 @@ def test_a_preposition_takes_a_whole_coordinated_group():
     got, _ = triples("Ukraine in its talks with Russia and the United States rejected any legally binding guarantees.")
     assert ("ukraine", "security-guarantees", "reject") in got
     assert not {("russia", "security-guarantees", "reject"), ("us", "security-guarantees", "reject")} & got
+
+
+def test_ruling_out_default_backs_the_debt_limit():
+    # "default" is what the debt-limit proposition rules out: ruling it out demands the issue
+    got, _ = triples("There's one thing I'm ruling out, and that is default.", book=DEBT, published="2023-05-09",
+                     source="White House")
+    assert ("white-house", "debt-limit", "demand") in got and ("white-house", "debt-limit", "reject") not in got
+    # threatening it stays a warning
+    got, _ = triples("Republicans are holding the economy hostage by threatening default.", book=DEBT,
+                     published="2023-05-09")
+    assert ("republicans", "debt-limit", "warn") in got
