@@ -374,6 +374,7 @@ _PAST_WORDS = (
     r"chose|drew|kept|led|meant|sent|spent|stood|struck|taught|felt|fought|flew|grew|hung|laid|lay|"
     r"overtook|rang|sank|shot|slid|sought|stole|swore|threw|took|understood|woke|wore|withdrew|"
     r"broke|built|caught|dealt|fled|forgot|heard|hit|hurt|let|lent|lit|quit|rode|said|sat|shut|slept|"
+    r"put\s+(?:forth|forward)|"
     r"ago|yesterday|last|earlier|previously|recently|"
     r"(?<!\bbe\s)(?<!\bis\s)(?<!\bare\s)(?<!\bto\s)(?<!\bbeen\s)[a-z]{2,}(?:ed|ied)")
 _PAST_CUE = _Lazy(rf"\b(?:{_by_first_letter(_PAST_WORDS)})\b", starts="a-z")

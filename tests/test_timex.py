@@ -578,3 +578,10 @@ def test_compound_number_words_count_whole():
     # "Ninety-seven days ago" is 97 days, not "seven days ago" with a stray word before it
     got = {t.text: t.value for t in tag("Ninety-seven days ago, we met. Twenty five years ago it began.", "2023-05-09")}
     assert got == {"Ninety-seven days ago": "2023-02-01", "Twenty five years ago": "1998"}
+
+
+def test_put_forth_is_a_past_tense_for_a_bare_month():
+    # "put" is past here; the "would" of the clause after it does not make December next December
+    got = tag("In December, Russia put forth demands, including a guarantee that Ukraine would never join NATO.",
+              "2022-02-22")
+    assert [(t.text, t.value) for t in got] == [("December", "2021-12")]
