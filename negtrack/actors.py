@@ -258,6 +258,7 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
         s_end = sentences[si].end if si < len(sentences) else len(text)
         tail = text[qb:min(s_end, qb + 120)]
         who: Mention | None = None
+        third = None  # "she said": the pronoun the quote is attributed to
         rep = REPORTING.search(tail)
         if rep and rep.start() < 60:
             for m in near(qb, qb + len(tail)):
@@ -271,12 +272,28 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
             sj = bisect_right(sent_ends, qa)
             s_start = sentences[sj].start if sj < len(sentences) else 0
             head = text[s_start:qa]
-            if REPORTING.search(head):
+            said = None
+            for said in REPORTING.finditer(head):  # the last reporting verb before the quotation
+                pass
+            if said is not None:
+                # the one right before the reporting verb says it ("She argues that … Ukraine
+                # would …"), else the last one named before the quotation
+                at = s_start + said.start()
+                sayers = [m for m in near(s_start, at) if m.kind in ("person", "actor") and at - m.end <= 3]
+                third = THIRD_PERSON.search(head, max(0, said.start() - 12), said.start())
                 cands = [m for m in near(s_start, qa) if m.kind in ("person", "actor")]
-                if cands:
+                if sayers:
+                    who = sayers[-1]
+                elif third is not None:
+                    who = last_named(qa, third.group(0))
+                elif cands:
                     who = cands[-1]
                 elif (third := THIRD_PERSON.search(head)) is not None:
                     who = last_named(qa, third.group(0))
+        if who is None and third is not None:
+            # "she argues" with no woman of the codebook named before: someone it does not know
+            qinfo.append((qa, qb, None, None))
+            continue
         if who is None:
             who = last_named(qa)
             # a quote with no attribution in a published statement is the publisher's

@@ -422,3 +422,18 @@ def test_ruling_out_default_backs_the_debt_limit():
     got, _ = triples("Republicans are holding the economy hostage by threatening default.", book=DEBT,
                      published="2023-05-09")
     assert ("republicans", "debt-limit", "warn") in got
+
+
+def test_a_quotation_is_its_reporting_verbs_subjects():
+    # "as President Biden said after his meeting … with President Putin, “…”": Biden's
+    # words (a White House briefing), not those of the last man named before the quote
+    _, ext = triples("Indeed, as President Biden said after his meeting in Geneva in June with President Putin, "
+                     "\u201cWhere we have differences, I want President Putin to understand why I say what I say.\u201d "
+                     "We are ready for talks on security guarantees.", published="2021-12-07")
+    got = {(p.actor, p.issue, p.stance, p.speaker) for p in ext.positions}
+    assert ("us", "security-guarantees", "demand", "biden") in got
+    assert not any(actor == "russia" for actor, *_ in got)
+    # "She argues that …": with no woman of the codebook named, nobody the codebook knows
+    _, ext = triples("Putin met Scholz. She argues that Russia's aggression in Ukraine would threaten \u201cthe whole "
+                     "European security order.\u201d")
+    assert not any(p.actor == "ukraine" for p in ext.positions)
