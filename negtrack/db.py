@@ -19,9 +19,9 @@ Design decisions:
 * **sqlite-utils on demand.** ``connect`` returns a ``Store``: the sqlite3
   connection with ``execute`` and ``query`` of its own, and sqlite-utils'
   ``Database`` behind every other attribute (``db["positions"]``,
-  ``upsert``…), created on first use. Importing sqlite-utils (with its plugin
-  discovery, click and dateutil) costs a command about 40 ms, and the commands
-  that run most (``add`` of an article, ``status``, ``timeline``) need only
+  ``upsert``…), created on first use, without sqlite-utils' plugins.
+  Importing sqlite-utils (with click and dateutil) costs a command about
+  40 ms, and the commands that run most (``add`` of an article, ``status``, ``timeline``) need only
   plain SQL. An up-to-date schema is recognised with one query of the
   migrations table, so no migration machinery is loaded either.
 * The path: ``--db`` > ``$NEGTRACK_DB`` > ``$XDG_DATA_HOME/negtrack/negtrack.db``.
@@ -135,7 +135,12 @@ class Store:
         if self._utils is None:
             import sqlite_utils
 
-            self._utils = sqlite_utils.Database(self.conn)
+            # No sqlite-utils plugins: they add SQL functions for sqlite-utils'
+            # own command line, which negtrack never runs; a store must behave
+            # the same whatever else is installed, and the plugin scan
+            # (reading every installed package's entry points) cost a new
+            # store about 20 ms.
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
         return self._utils
 
     def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:

@@ -70,3 +70,25 @@ def test_path_precedence(monkeypatch, tmp_path):
     assert dbmod.resolve_path(None) == tmp_path / "env.db"
     monkeypatch.delenv("NEGTRACK_DB")
     assert dbmod.resolve_path(None) == tmp_path / "xdg" / "negtrack" / "negtrack.db"
+
+
+def test_sqlite_utils_plugins_do_not_reach_the_store(tmp_path):
+    # A plugin installed for sqlite-utils' own command line must not change
+    # negtrack's store (nor cost every new store a scan of installed packages).
+    import pluggy
+    from sqlite_utils.plugins import pm
+
+    class Plugin:
+        @pluggy.HookimplMarker("sqlite_utils")
+        def prepare_connection(self, conn):
+            conn.create_function("plugin_was_here", 0, lambda: 1)
+
+    plugin = Plugin()
+    pm.register(plugin, name="test-plugin")
+    try:
+        store = dbmod.connect(tmp_path / "p.db")  # a new store: the migrations use sqlite-utils
+        assert store.utils is not None
+        with pytest.raises(sqlite3.OperationalError, match="no such function"):
+            store.execute("SELECT plugin_was_here()")
+    finally:
+        pm.unregister(plugin)
