@@ -290,8 +290,11 @@ def test_ctrl_c_stops_add_and_its_workers_with_one_line(tmp_path, env):
         for f in (folder / f"copy{k}").iterdir():
             f.write_text(f.read_text(encoding="utf-8") + f"\n\n(copy {k})\n", encoding="utf-8")
     store = tmp_path / "int.db"
+    # Ctrl-C live as at a terminal, even when the tests run as a background
+    # job, whose children inherit SIGINT ignored (and then rightly ignore it).
     p = subprocess.Popen([sys.executable, "-m", "negtrack", "--db", str(store), "add", "--jobs", "2", str(folder)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while not store.exists() and p.poll() is None:
         time.sleep(0.01)
     time.sleep(0.3)
