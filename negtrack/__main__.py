@@ -1,3 +1,3 @@
-from negtrack.cli import main
+from negtrack.cli import run
 
-main()
+run()

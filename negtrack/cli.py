@@ -34,6 +34,9 @@ Design decisions:
   every registered command on each run, about 15 ms for all of them.
   Without a known command (``negtrack``, a typo) every command is there, so
   help and "No such command" list them all.
+* **Shutdown.** The console script is ``run``: ``main``, then at exit every
+  store is closed and the heap frozen, so the interpreter's teardown skips
+  the cycle collector (10 to 35 ms a command; see ``run``).
 """
 
 from __future__ import annotations
@@ -220,6 +223,34 @@ def main(argv: list[str] | None = None) -> None:
                       file=sys.stderr)
                 code = int(ExitCode.ERROR)
     sys.exit(code)
+
+
+def run() -> None:
+    """The console script and ``python -m negtrack``: ``main`` as a process of its own.
+
+    When the process ends, the stores it opened are closed (their WAL
+    checkpointed, as before) and every object is frozen (``gc.freeze``), so
+    the interpreter's shutdown frees them by reference count without the
+    cycle collector's passes over the whole heap: 10 to 35 ms less per
+    command, up to a tenth of a ``status`` or a ``timeline``. atexit handlers
+    still run and stdout and stderr are still flushed; what may be skipped
+    are finalizers of objects left in cycles, which Python does not promise
+    to run at exit. ``main`` leaves the collector alone, so tests and
+    programs that call it in their own process are unaffected.
+    """
+    import atexit
+
+    atexit.register(_end_of_process)  # registered first, so it runs last
+    main()
+
+
+def _end_of_process() -> None:
+    import gc
+
+    db = sys.modules.get("negtrack.db")
+    if db is not None:
+        db.close_all()
+    gc.freeze()
 
 
 def _render_help(args: list[str], cache_file: str) -> int:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 from negtrack.errors import StoreError
@@ -109,7 +110,7 @@ def _open_unwritable(path: Path):
                          "open it once with write access")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None,
-                               check_same_thread=False)
+                               check_same_thread=False, factory=_Connection)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as e:
@@ -129,6 +130,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._utils = None
+        if isinstance(conn, _Connection):
+            _OPEN.add(conn)
 
     @property
     def utils(self):
@@ -160,6 +163,26 @@ class Store:
         return getattr(self.utils, name)
 
 
+class _Connection(sqlite3.Connection):
+    """sqlite3's connection, which a ``WeakSet`` can hold (the C type cannot be weakly referenced)."""
+
+
+# Every store connection of this process not yet freed. A sqlite3 connection
+# refers to itself (its statement cache), so only the cycle collector frees
+# one; ``close_all`` closes them when the process ends without it (``cli.run``).
+_OPEN: weakref.WeakSet = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close every store connection still open in this process (checkpointing its WAL)."""
+    for conn in list(_OPEN):
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
+    _OPEN.clear()
+
+
 class Opener:
     """``connect(path)`` put off until called: for a caller that can do other
     work while the store opens (``negtrack add`` starting its workers)."""
@@ -189,7 +212,8 @@ def connect(path: Path, *, create: bool = True) -> Store:
             raise StoreError(f"{path.parent}: cannot create the store's folder: {e.strerror}") from None
     try:
         wait = busy_timeout()
-        conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None, check_same_thread=False,
+                               factory=_Connection)
         conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         _wal(conn)

@@ -92,3 +92,14 @@ def test_sqlite_utils_plugins_do_not_reach_the_store(tmp_path):
             store.execute("SELECT plugin_was_here()")
     finally:
         pm.unregister(plugin)
+
+
+def test_close_all_closes_stores_even_when_held_in_a_cycle(tmp_path):
+    a, b = dbmod.connect(tmp_path / "a.db"), dbmod.connect(tmp_path / "b.db")
+    cycle = [b]
+    cycle.append(cycle)
+    dbmod.close_all()
+    for store in (a, b):
+        with pytest.raises(sqlite3.ProgrammingError):
+            store.execute("SELECT 1")
+    assert len(dbmod._OPEN) == 0

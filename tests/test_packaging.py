@@ -28,3 +28,7 @@ def test_wheel_carries_the_codebooks_and_runs_without_the_checkout(tmp_path):
     lines = out.stdout.splitlines()
     assert lines[0].startswith(str(site)) and lines[1].startswith(str(site))
     assert "russia-nato-2022" in lines[2] and lines[3] == "us-debt-ceiling-2023"
+    # The console script the wheel declares runs.
+    out = subprocess.run([str(site / "bin" / "negtrack"), "--version"], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(site), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("negtrack "), out.stderr

@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+from conftest import ROOT
+
 
 def _run(env, *args):
     p = subprocess.run(
@@ -106,3 +108,38 @@ def test_a_run_builds_only_its_commands_family_and_errors_list_them_all(cli):
     assert r.code == 2 and "no-such-flag" in r.err
     r = cli("statsu")
     assert r.code == 2 and "statsu" in r.err
+
+
+def test_the_console_script_closes_its_stores_and_freezes_the_heap_at_exit(env, tmp_path):
+    # An atexit handler registered before ``run`` runs after negtrack's own
+    # (they run last in, first out): it sees what the process ends with.
+    probe = (
+        "import atexit, gc, sys\n"
+        "def probe():\n"
+        "    from negtrack import db\n"
+        "    print('frozen', gc.get_freeze_count() > 0, 'open', len(db._OPEN), file=sys.stderr)\n"
+        "atexit.register(probe)\n"
+        "from negtrack.cli import run\n"
+        "sys.argv = ['negtrack', *sys.argv[1:]]\n"
+        "run()\n"
+    )
+    store = tmp_path / "s.db"
+    sample = next((ROOT / "data" / "samples" / "russia-nato-2022").glob("*.txt"))
+    p = subprocess.run([sys.executable, "-c", probe, "-q", "--db", str(store), "add", str(sample)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.strip().splitlines()[-1] == "frozen True open 0"
+    assert not (tmp_path / "s.db-wal").exists()  # closed: the WAL was checkpointed and removed
+
+
+def test_main_called_in_a_process_leaves_the_collector_alone():
+    import gc
+
+    from negtrack import cli
+
+    before = gc.get_freeze_count()
+    try:
+        cli.main(["--version"])
+    except SystemExit:
+        pass
+    assert gc.get_freeze_count() == before
