@@ -241,15 +241,6 @@ def _walk_jsonld(obj, found: dict) -> None:
                 _walk_jsonld(value, found)
 
 
-def looks_like_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in text[:4096].lower():
-        return True
-    return bool(re.search(r"<(html|head|body)\b", head)) or (
-        head.startswith("<") and len(re.findall(r"</(p|div|article|h1|h2)>", head)) >= 2
-    )
-
-
 def extract(text: str) -> dict:
     """Parse an HTML page; returns text plus metadata candidates.
 

@@ -165,6 +165,18 @@ def test_html_main_text_and_metadata():
         assert junk not in a.text
 
 
+def test_plain_text_is_read_without_loading_the_html_reader(tmp_path):
+    import subprocess
+    import sys
+
+    f = tmp_path / "a.txt"
+    f.write_text("Moscow, Jan 26. Russia rejected the plan.\n\n<p>Not a page</p>\n", encoding="utf-8")
+    code = ("import sys; from negtrack import read; a = read.read_path(sys.argv[1]); "
+            "print(a[0].format, 'negtrack.read_html' in sys.modules, 'html.parser' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["text", "False", "False"], out.stderr
+
+
 def test_html_detected_by_content_jsonld_and_title_fallback():
     page = (
         "<html><head><title>Only &lt;title&gt;</title>"
