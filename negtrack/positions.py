@@ -25,8 +25,10 @@ Design decisions:
   ("Congress must act") are the speaker's demand with the subject as target;
   "it had to be …" after "Blinken said" is the reporter's; a passive one
   ("must be met by strength") is no one's.
-* More subjects: "he"/"she" with no quoted source yet is the last person
-  named; "they" is the party named before it in a subject slot ("Republicans
+* More subjects: "he"/"she" is the last source of words (a person quoted,
+  or someone the codebook does not know, who stands for no one) unless
+  another person was named more than a sentence after it, else the last
+  person named; "they" is the party named before it in a subject slot ("Republicans
   claim they …"), never a verb's object ("invade Ukraine"); "the two
   presidents", "both sides", "the leaders have all agreed", "we all" stand
   for the speaker's party and the parties of the people named in the last
@@ -66,7 +68,7 @@ from dataclasses import dataclass
 
 from negtrack import rx
 from negtrack import stances as stances_mod
-from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of
+from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of, unknown_sources
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
@@ -493,7 +495,7 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
     need, responding = _needed(ctx, sentences, starts, all_cues, stmts)
     todo = list(compress(range(len(sentences)), need))
     per_sentence = iter(_SENTENCE_IX.finditer_spans(text, [spans[si] for si in todo], ctx.tix))
-    last_person = _people_named(ctx)
+    last_person = _people_named(ctx, starts)
     quote_at = _quote_finder(ctx.quotes)
     if tracing:
         for si, s in enumerate(sentences):
@@ -619,28 +621,49 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
 _ISSUE_CONFIDENCE = {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}
 
 
-def _people_named(ctx: Context):
+# How many sentences before the last person named a quoted one still wins "he".
+RECENT_QUOTE = 1
+
+
+def _people_named(ctx: Context, starts: list[int]):
     """The person "he" stands for at the start of a sentence: a function of its index
     (and of the word, whose pronoun the person's must fit: ``actors.fits``).
 
-    The last person quoted before it (one of ``ctx.reporters``), else the last
-    one named at all; "before" in the order of ``ctx.actors``, sentence by
-    sentence, so the mentions' offsets need not be sorted.
+    The last source of words before it (one of ``ctx.reporters``, or someone
+    the codebook does not know: ``actors.unknown_sources``, who stands for
+    no one), unless another person was named more than ``RECENT_QUOTE``
+    sentences after that; else the last one named at all. "Before" in the
+    order of ``ctx.actors``, sentence by sentence, so the mentions' offsets
+    need not be sorted. ``starts``: where each sentence starts.
     """
     flat = list(chain.from_iterable(ctx.actors))
     offsets = [0, *accumulate(map(len, ctx.actors))]  # where each sentence's mentions start in ``flat``
     named = [k for k, m in enumerate(flat) if m.kind == "person"]
     quoted = [k for k in named if flat[k] in ctx.reporters]
+    unknown = None  # sentence indices of unknown sources, found on first use
+
+    def last_of(found: list[int], si: int, word: str | None) -> int | None:
+        i = bisect_left(found, offsets[si]) - 1
+        while i >= 0 and word is not None and not fits(flat[found[i]], word, ctx.book):
+            i -= 1
+        return found[i] if i >= 0 else None
+
+    def sentence_of(k: int) -> int:
+        return bisect_right(offsets, k) - 1
 
     def last(si: int, word: str | None = None) -> Mention | None:
         """``word`` ("she"): the last one that pronoun can stand for (``actors.fits``)."""
-        for found in (quoted, named):
-            i = bisect_left(found, offsets[si]) - 1
-            while i >= 0 and word is not None and not fits(flat[found[i]], word, ctx.book):
-                i -= 1
-            if i >= 0:
-                return flat[found[i]]
-        return None
+        nonlocal unknown
+        q, n = last_of(quoted, si, word), last_of(named, si, word)
+        if unknown is None:
+            unknown = [bisect_right(starts, a) - 1 for a in unknown_sources(ctx.text, flat, ctx.tix)]
+        u = unknown[bisect_left(unknown, si) - 1] if unknown and unknown[0] < si else None
+        qs = None if q is None else sentence_of(q)
+        if u is not None and (qs is None or u > qs):
+            qs, q = u, None  # the last source is someone the codebook does not know
+        if qs is not None and (n is None or sentence_of(n) - qs <= RECENT_QUOTE):
+            return None if q is None else flat[q]
+        return None if n is None else flat[n]
 
     return last
 

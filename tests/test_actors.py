@@ -80,3 +80,20 @@ def test_sentence_speaks_through_the_quotation_covering_most_of_it():
     assert actors._quote_at(qinfo, ends, 5, 25)[2] == "b"
     assert actors._quote_at(qinfo, ends, 0, 40) is None  # none covers half
     assert actors._quote_at(qinfo, ends, 40, 50)[2] == "c"
+
+
+def test_unknown_sources_are_people_the_codebook_does_not_name():
+    from negtrack.actors import unknown_sources
+    from negtrack.models import Mention
+
+    text = ("According to Richard Connolly, sanctions bite. \u201cIt works,\u201d says Bill Browder. "
+            "Officials said Monday that Fiona Hill said little. President Biden said so, "
+            "said State Department spokesman Ned Price, and London said nothing.")
+
+    def at(word):
+        return text.index(word)
+
+    biden = Mention("person", "biden", at("President Biden"), at("President Biden") + 15, "President Biden")
+    price = Mention("person", "price", at("Ned Price"), at("Ned Price") + 9, "Ned Price")
+    found = unknown_sources(text, [biden, price])
+    assert found == [at("Richard Connolly"), at("Bill Browder"), at("Fiona Hill")]

@@ -278,23 +278,27 @@ def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
     from types import SimpleNamespace
 
     from negtrack.models import Mention
-    from negtrack.positions import _people_named
+    from negtrack.positions import RECENT_QUOTE, _people_named
 
     rng = random.Random(7)
     for _ in range(200):
         actors = [[Mention(rng.choice(["person", "actor"]), f"p{rng.randrange(5)}", rng.randrange(100), 0, "")
                    for _ in range(rng.randrange(3))] for _ in range(rng.randrange(12))]
         reporters = {m for ms in actors for m in ms if rng.random() < 0.3}
-        last = _people_named(SimpleNamespace(actors=actors, reporters=reporters))
-        # the sentence-by-sentence rule it replaces
+        last = _people_named(SimpleNamespace(actors=actors, reporters=reporters, text="", book=None, tix=None), [])
+        # the rule sentence by sentence: the last one quoted, unless the last one
+        # named came more than RECENT_QUOTE sentences after it
         quoted = named = None
         for si, ms in enumerate(actors):
-            assert last(si) is (quoted if quoted is not None else named)
+            if quoted is not None and named[1] - quoted[1] <= RECENT_QUOTE:
+                assert last(si) is quoted[0]
+            else:
+                assert last(si) is (named[0] if named else None)
             for m in ms:
                 if m.kind == "person":
-                    named = m
+                    named = (m, si)
                     if m in reporters:
-                        quoted = m
+                        quoted = (m, si)
 
 
 def test_quote_finder_gives_the_first_covering_quotation():
@@ -381,6 +385,25 @@ def test_she_stands_for_the_last_person_her_pronoun_fits():
     # and "he" still stands for the last man named
     got, _ = triples("Harris met Stoltenberg in Munich. He demanded written security guarantees.")
     assert ("nato", "security-guarantees", "demand") in got
+
+
+def test_he_is_the_last_source_unless_someone_was_named_sentences_after():
+    # The source of words in the same sentence as the last one named wins "he" ...
+    got, _ = triples("Lavrov said, after meeting Blinken in Geneva, that the talks were useful. "
+                     "He rejected any halt to NATO expansion talk.")
+    assert ("russia", "nato-expansion", "reject") in got and ("us", "nato-expansion", "reject") not in got
+    # ... but not one quoted paragraphs before: "he" is the one named since.
+    got, _ = triples("Lavrov said on Monday that the talks were useful. Ministers met in Brussels. "
+                     "Officials gathered in Geneva. President Biden met reporters at the White House. "
+                     "He demanded security guarantees for Ukraine.")
+    assert ("us", "security-guarantees", "demand") in got and ("russia", "security-guarantees", "demand") not in got
+
+
+def test_he_after_a_source_the_codebook_does_not_know_is_no_one():
+    got, _ = triples("Blinken said the talks were useful. According to Richard Connolly, a fellow at a London "
+                     "institute, sanctions on Putin's circle could work. He also rejects any talk of security "
+                     "guarantees.")
+    assert not {t for t in got if t[2] == "reject"}
 
 
 def test_the_thanked_did_what_they_are_thanked_for():
