@@ -216,6 +216,11 @@ class Speaking:
     question: bool = False
 
 
+# How many sentences before the last person named the last source of words
+# still wins "he" or "she" (``positions`` reads the same number).
+RECENT_SOURCE = 1
+
+
 def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
               book: Codebook, doc_voice: str | None, said: list[Mention] | None = None,
               ) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
@@ -230,16 +235,21 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
     people = [m for m in mentions if m.kind == "person"]
     pstarts = [m.start for m in people]
 
+    def last_of(found: list[Mention], found_starts: list[int], before: int, word: str | None) -> Mention | None:
+        i = bisect_right(found_starts, before) - 1
+        while i >= 0 and not fits(found[i], word, book):
+            i -= 1
+        return found[i] if i >= 0 else None
+
     def last_named(before: int, word: str | None = None) -> Mention | None:
-        """The last person quoted or reported before ``before``, else the last person
-        named; of those ``word`` ("she") can stand for."""
-        for found, found_starts in ((speakers, sstarts), (people, pstarts)):
-            i = bisect_right(found_starts, before) - 1
-            while i >= 0 and not fits(found[i], word, book):
-                i -= 1
-            if i >= 0:
-                return found[i]
-        return None
+        """The last person quoted or reported before ``before`` unless another was
+        named more than a sentence after (as ``positions`` resolves "he"), else the
+        last person named; of those ``word`` ("she") can stand for."""
+        q, n = last_of(speakers, sstarts, before, word), last_of(people, pstarts, before, word)
+        if q is not None and n is not None and \
+                bisect_right(sent_ends, n.start) - bisect_right(sent_ends, q.start) > RECENT_SOURCE:
+            return n
+        return q or n
 
     def near(a: int, b: int) -> list[Mention]:
         i = bisect_right(starts, a - 1)

@@ -68,7 +68,8 @@ from dataclasses import dataclass
 
 from negtrack import rx
 from negtrack import stances as stances_mod
-from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of, unknown_sources
+from negtrack.actors import (FIRST_PERSON, RECENT_SOURCE, REPORTING, THIRD_PERSON, Speaking, fits, party_of,
+                             unknown_sources)
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
@@ -621,17 +622,13 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
 _ISSUE_CONFIDENCE = {"clause": 0.25, "clause-weak": 0.15, "sentence": 0.1, "anaphora": 0.1, "default": 0.0}
 
 
-# How many sentences before the last person named a quoted one still wins "he".
-RECENT_QUOTE = 1
-
-
 def _people_named(ctx: Context, starts: list[int]):
     """The person "he" stands for at the start of a sentence: a function of its index
     (and of the word, whose pronoun the person's must fit: ``actors.fits``).
 
     The last source of words before it (one of ``ctx.reporters``, or someone
     the codebook does not know: ``actors.unknown_sources``, who stands for
-    no one), unless another person was named more than ``RECENT_QUOTE``
+    no one), unless another person was named more than ``RECENT_SOURCE``
     sentences after that; else the last one named at all. "Before" in the
     order of ``ctx.actors``, sentence by sentence, so the mentions' offsets
     need not be sorted. ``starts``: where each sentence starts.
@@ -661,7 +658,7 @@ def _people_named(ctx: Context, starts: list[int]):
         qs = None if q is None else sentence_of(q)
         if u is not None and (qs is None or u > qs):
             qs, q = u, None  # the last source is someone the codebook does not know
-        if qs is not None and (n is None or sentence_of(n) - qs <= RECENT_QUOTE):
+        if qs is not None and (n is None or sentence_of(n) - qs <= RECENT_SOURCE):
             return None if q is None else flat[q]
         return None if n is None else flat[n]
 

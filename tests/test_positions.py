@@ -278,7 +278,8 @@ def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
     from types import SimpleNamespace
 
     from negtrack.models import Mention
-    from negtrack.positions import RECENT_QUOTE, _people_named
+    from negtrack.actors import RECENT_SOURCE
+    from negtrack.positions import _people_named
 
     rng = random.Random(7)
     for _ in range(200):
@@ -287,10 +288,10 @@ def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
         reporters = {m for ms in actors for m in ms if rng.random() < 0.3}
         last = _people_named(SimpleNamespace(actors=actors, reporters=reporters, text="", book=None, tix=None), [])
         # the rule sentence by sentence: the last one quoted, unless the last one
-        # named came more than RECENT_QUOTE sentences after it
+        # named came more than RECENT_SOURCE sentences after it
         quoted = named = None
         for si, ms in enumerate(actors):
-            if quoted is not None and named[1] - quoted[1] <= RECENT_QUOTE:
+            if quoted is not None and named[1] - quoted[1] <= RECENT_SOURCE:
                 assert last(si) is quoted[0]
             else:
                 assert last(si) is (named[0] if named else None)
@@ -397,6 +398,13 @@ def test_he_is_the_last_source_unless_someone_was_named_sentences_after():
                      "Officials gathered in Geneva. President Biden met reporters at the White House. "
                      "He demanded security guarantees for Ukraine.")
     assert ("us", "security-guarantees", "demand") in got and ("russia", "security-guarantees", "demand") not in got
+
+
+def test_a_quotation_he_said_is_the_one_named_since_an_old_source():
+    got, ext = triples("Lavrov said on Monday that the talks were useful. Ministers met in Brussels. "
+                       "Officials gathered in Geneva. President Biden met reporters at the White House. "
+                       "\u201cWe will never accept an end to NATO expansion,\u201d he said.")
+    assert ("us", "nato-expansion", "reject") in got and ("russia", "nato-expansion", "reject") not in got
 
 
 def test_he_after_a_source_the_codebook_does_not_know_is_no_one():
