@@ -660,6 +660,9 @@ def _resolve_month(ctx, month, tense, start, end):
     return y
 
 
+TENSE_REACH_DAYS = 274  # see _resolve_month_day
+
+
 def _resolve_month_day(ctx, month, day, start, end):
     dct = ctx.dct
     if dct is None:
@@ -673,16 +676,18 @@ def _resolve_month_day(ctx, month, day, start, end):
             cands.append(_dt.date(y, month, day))
     if not cands:
         return None
-    # Tense picks the direction only within half a year: a clause's tense is a
+    # Tense picks the direction only within nine months: a clause's tense is a
     # weak cue ("the recommitment on January 26 ... will help" is past news in
-    # a January 27 story), and a month-day more than six months away in news
-    # almost always means the nearest one.
+    # a January 27 story), and a month-day further away than that in news
+    # almost always means the nearest one. Six months was too short: "He was
+    # last seen Nov. 3" in a May story is last November (TimeBank: seven
+    # month-days mended, none lost).
     if tense == "past":
-        c = [d for d in cands if d <= dct and (dct - d).days <= 183]
+        c = [d for d in cands if d <= dct and (dct - d).days <= TENSE_REACH_DAYS]
         if c:
             return max(c)
     elif tense == "future":
-        c = [d for d in cands if d >= dct and (d - dct).days <= 183]
+        c = [d for d in cands if d >= dct and (d - dct).days <= TENSE_REACH_DAYS]
         if c:
             return min(c)
     return min(cands, key=lambda d: (abs((d - dct).days), d > dct))
@@ -818,7 +823,10 @@ def _n_month(m, ctx):
         else:  # this
             y = dct.year
         return "%04d-%02d" % (y, mon), "month-rel"
-    y = _resolve_month(ctx, mon, None, m.start(), m.end())
+    tense = ctx.tense(m.start(), m.end())
+    if tense == "past" and _DEADLINE_BEFORE.search(ctx.text, max(0, m.start() - 24), m.start()):
+        tense = "nearest"  # "talks that are supposed to conclude by May": a deadline, not history
+    y = _resolve_month(ctx, mon, tense, m.start(), m.end())
     return "%04d-%02d" % (y, mon), "month"
 
 

@@ -282,7 +282,7 @@ def test_deadline_weekday_is_ahead():
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
 
 
-def test_tense_only_steers_a_month_day_within_half_a_year():
+def test_tense_only_steers_a_month_day_within_nine_months():
     # A later "will" does not push a day-old date a year ahead.
     text = "He hoped the sides' recommitment on January 26 to the ceasefire will help ease tensions."
     (t,) = [t for t in tag(text, "2022-01-27") if t.text == "January 26"]
@@ -295,6 +295,20 @@ def test_tense_only_steers_a_month_day_within_half_a_year():
     assert t.value == "2022-03-03"
     (t,) = [t for t in tag("The talks resumed on November 3.", "2022-01-27") if t.text == "November 3"]
     assert t.value == "2021-11-03"
+    # Past six months too: last November in a May story, next January in one too.
+    (t,) = [t for t in tag("He was last seen Nov. 3, the day before the warrant.", "1999-05-07") if t.text == "Nov. 3"]
+    assert t.value == "1998-11-03"
+    (t,) = [t for t in tag("The talks will resume on Jan. 20.", "1999-05-07") if t.text == "Jan. 20"]
+    assert t.value == "2000-01-20"
+    # A month after "by" is a deadline: the nearest, even in a past-tense sentence.
+    (t,) = [t for t in tag("The governments, which want the talks to conclude by May, invited Sinn Fein back.",
+                           "1998-03-22") if t.text == "May"]
+    assert t.value == "1998-05"
+    (t,) = [t for t in tag("The governments invited Sinn Fein back in May.", "1998-03-22") if t.text == "May"]
+    assert t.value == "1997-05"
+    # Beyond nine months the nearest date wins whatever the tense.
+    (t,) = [t for t in tag("The talks will resume on April 1.", "1999-05-07") if t.text == "April 1"]
+    assert t.value == "1999-04-01"
 
 
 # --- speed machinery: shortcuts that must not change what is found ----------
