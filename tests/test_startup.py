@@ -143,3 +143,11 @@ def test_main_called_in_a_process_leaves_the_collector_alone():
     except SystemExit:
         pass
     assert gc.get_freeze_count() == before
+
+
+def test_python_m_negtrack_runs_only_as_the_main_module():
+    # multiprocessing's "spawn" re-imports the main module as __mp_main__ in
+    # every worker: that must not start another negtrack command.
+    import runpy
+
+    runpy.run_module("negtrack", run_name="__mp_main__")  # SystemExit here would fail the test
