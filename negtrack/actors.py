@@ -217,8 +217,19 @@ class Speaking:
 
 
 # How many sentences before the last person named the last source of words
-# still wins "he" or "she" (``positions`` reads the same number).
+# still wins "he" or "she".
 RECENT_SOURCE = 1
+
+
+def source_wins(source_sentence: int | None, named_sentence: int | None) -> bool:
+    """Whether "he"/"she" stands for the last source of words (quoted or reported,
+    in sentence ``source_sentence``) rather than the last person named: unless
+    someone was named more than ``RECENT_SOURCE`` sentences after it ("the
+    President has a great relationship with Senator Tester. And he …" is the
+    President, not a source quoted pages before). The rule of quotations'
+    "he said" here and of a sentence's "he" in ``positions``."""
+    return source_sentence is not None and (named_sentence is None
+                                            or named_sentence - source_sentence <= RECENT_SOURCE)
 
 
 def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
@@ -242,14 +253,12 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
         return found[i] if i >= 0 else None
 
     def last_named(before: int, word: str | None = None) -> Mention | None:
-        """The last person quoted or reported before ``before`` unless another was
-        named more than a sentence after (as ``positions`` resolves "he"), else the
-        last person named; of those ``word`` ("she") can stand for."""
+        """The last person quoted or reported before ``before``, or the last one
+        named (``source_wins``); of those ``word`` ("she") can stand for."""
         q, n = last_of(speakers, sstarts, before, word), last_of(people, pstarts, before, word)
-        if q is not None and n is not None and \
-                bisect_right(sent_ends, n.start) - bisect_right(sent_ends, q.start) > RECENT_SOURCE:
-            return n
-        return q or n
+        qs = None if q is None else bisect_right(sent_ends, q.start)
+        ns = None if n is None else bisect_right(sent_ends, n.start)
+        return q if source_wins(qs, ns) else n
 
     def near(a: int, b: int) -> list[Mention]:
         i = bisect_right(starts, a - 1)

@@ -21,8 +21,8 @@ Design decisions:
   ``Database`` behind every other attribute (``db["positions"]``,
   ``upsert``…), created on first use, without sqlite-utils' plugins.
   Importing sqlite-utils (with click and dateutil) costs a command about
-  40 ms, and the commands that run most (``add`` of an article, ``status``, ``timeline``) need only
-  plain SQL. An up-to-date schema is recognised with one query of the
+  40 ms, and the commands that run most (``add`` of an article, ``status``,
+  ``timeline``) need only plain SQL. An up-to-date schema is recognised with one query of the
   migrations table, so no migration machinery is loaded either.
 * The path: ``--db`` > ``$NEGTRACK_DB`` > ``$XDG_DATA_HOME/negtrack/negtrack.db``.
 """

@@ -68,7 +68,7 @@ from dataclasses import dataclass
 
 from negtrack import rx
 from negtrack import stances as stances_mod
-from negtrack.actors import (FIRST_PERSON, RECENT_SOURCE, REPORTING, THIRD_PERSON, Speaking, fits, party_of,
+from negtrack.actors import (FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of, source_wins,
                              unknown_sources)
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
@@ -628,10 +628,10 @@ def _people_named(ctx: Context, starts: list[int]):
 
     The last source of words before it (one of ``ctx.reporters``, or someone
     the codebook does not know: ``actors.unknown_sources``, who stands for
-    no one), unless another person was named more than ``RECENT_SOURCE``
-    sentences after that; else the last one named at all. "Before" in the
-    order of ``ctx.actors``, sentence by sentence, so the mentions' offsets
-    need not be sorted. ``starts``: where each sentence starts.
+    no one) or the last one named at all, as ``actors.source_wins`` decides.
+    "Before" in the order of ``ctx.actors``, sentence by sentence, so the
+    mentions' offsets need not be sorted. ``starts``: where each sentence
+    starts.
     """
     flat = list(chain.from_iterable(ctx.actors))
     offsets = [0, *accumulate(map(len, ctx.actors))]  # where each sentence's mentions start in ``flat``
@@ -658,7 +658,7 @@ def _people_named(ctx: Context, starts: list[int]):
         qs = None if q is None else sentence_of(q)
         if u is not None and (qs is None or u > qs):
             qs, q = u, None  # the last source is someone the codebook does not know
-        if qs is not None and (n is None or sentence_of(n) - qs <= RECENT_SOURCE):
+        if source_wins(qs, None if n is None else sentence_of(n)):
             return None if q is None else flat[q]
         return None if n is None else flat[n]
 
