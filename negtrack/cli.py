@@ -36,7 +36,7 @@ Design decisions:
   help and "No such command" list them all.
 * **Shutdown.** The console script is ``run``: ``main``, then at exit every
   store is closed and the heap frozen, so the interpreter's teardown skips
-  the cycle collector (10 to 35 ms a command; see ``run``).
+  the cycle collector (a few to 35 ms a command; see ``run``).
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def run() -> None:
     When the process ends, the stores it opened are closed (their WAL
     checkpointed, as before) and every object is frozen (``gc.freeze``), so
     the interpreter's shutdown frees them by reference count without the
-    cycle collector's passes over the whole heap: 10 to 35 ms less per
+    cycle collector's passes over the whole heap: a few to 35 ms less per
     command, up to a tenth of a ``status`` or a ``timeline``. atexit handlers
     still run and stdout and stderr are still flushed; what may be skipped
     are finalizers of objects left in cycles, which Python does not promise
