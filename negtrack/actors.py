@@ -234,14 +234,17 @@ def source_wins(source_sentence: int | None, named_sentence: int | None) -> bool
 
 def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quote_spans: list[tuple[int, int]],
               book: Codebook, doc_voice: str | None, said: list[Mention] | None = None,
+              unknown: list[int] | None = None,
               ) -> tuple[list[Speaking], list[tuple[int, int, str | None, str | None]]]:
     """Per sentence, the speaker in force; and per quotation, (start, end, party, person).
 
     ``quote_spans``: in order and disjoint, as ``sentences.quotes`` gives them.
-    ``said``: ``reporters(text, mentions)`` when the caller has it already.
+    ``said`` and ``unknown``: ``reporters(text, mentions)`` and
+    ``unknown_sources(text, mentions)`` when the caller has them already.
     """
     starts = [m.start for m in mentions]
     speakers = reporters(text, mentions) if said is None else said
+    unknown = unknown_sources(text, mentions) if unknown is None else unknown
     sstarts = [m.start for m in speakers]
     people = [m for m in mentions if m.kind == "person"]
     pstarts = [m.start for m in people]
@@ -254,9 +257,13 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
 
     def last_named(before: int, word: str | None = None) -> Mention | None:
         """The last person quoted or reported before ``before``, or the last one
-        named (``source_wins``); of those ``word`` ("she") can stand for."""
+        named (``source_wins``); of those ``word`` ("she") can stand for. None
+        when the last source is someone the codebook does not know."""
         q, n = last_of(speakers, sstarts, before, word), last_of(people, pstarts, before, word)
         qs = None if q is None else bisect_right(sent_ends, q.start)
+        i = bisect_right(unknown, before) - 1
+        if i >= 0 and (q is None or unknown[i] > q.start):
+            q, qs = None, bisect_right(sent_ends, unknown[i])
         ns = None if n is None else bisect_right(sent_ends, n.start)
         return q if source_wins(qs, ns) else n
 

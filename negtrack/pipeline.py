@@ -192,7 +192,8 @@ def extract(article: Article, codebook: Codebook, trace: bool = True) -> Extract
     by_sent_issues = issues.resolve(text, sents, _bucket(sents, issue_mentions), tix.low)
     voice = actors.voice(article.source, article.title, codebook)
     said = actors.reporters(text, actor_mentions)  # who reports speech: for speakers and for positions
-    speaking, qinfo = actors.attribute(text, sents, actor_mentions, quote_spans, codebook, voice, said)
+    unknown = actors.unknown_sources(text, actor_mentions, tix)  # and who the codebook does not know
+    speaking, qinfo = actors.attribute(text, sents, actor_mentions, quote_spans, codebook, voice, said, unknown)
     spans = [(s.start, s.end) for s in sents]
     cues = stances.find_spans(text, spans, codebook, tix)
     dated, says = _dated(text, spans, cues, by_sent_issues, tix, codebook)
@@ -200,7 +201,7 @@ def extract(article: Article, codebook: Codebook, trace: bool = True) -> Extract
     ctx = positions.Context(
         text=text, book=codebook, published=published, actors=by_sent_actors, issues=by_sent_issues,
         speaking=speaking, quotes=qinfo, timexes=dates, resolve_date=resolver, masked=masked,
-        reporters=set(said), tix=tix, cues=cues, says=says,
+        reporters=set(said), unknown=unknown, tix=tix, cues=cues, says=says,
     )
     found, steps = positions.extract(ctx, sents, trace=trace)
     ext = _Extraction(published=published, sentences=sents, dates=None, positions=found, trace=steps)

@@ -130,6 +130,7 @@ class Context:
     resolve_date: object  # callable(Timex) -> (date, precision) | None
     masked: list[tuple[int, int]] = None  # link targets and URLs: no cue counts there
     reporters: set = None  # person mentions that are the source of words (see actors.reporters)
+    unknown: list = None  # where sources the codebook does not know are named (actors.unknown_sources)
     tix: object = None  # the text's word index (codebook.TextIndex), shared by the matchers
     cues: list = None  # per sentence, its stance cues (stances.find_spans) when already found
     says: list = None  # per sentence, its reporting verbs ((0, match) for actors.REPORTING) when already found
@@ -653,7 +654,8 @@ def _people_named(ctx: Context, starts: list[int]):
         nonlocal unknown
         q, n = last_of(quoted, si, word), last_of(named, si, word)
         if unknown is None:
-            unknown = [bisect_right(starts, a) - 1 for a in unknown_sources(ctx.text, flat, ctx.tix)]
+            found = ctx.unknown if ctx.unknown is not None else unknown_sources(ctx.text, flat, ctx.tix)
+            unknown = [bisect_right(starts, a) - 1 for a in found]
         u = unknown[bisect_left(unknown, si) - 1] if unknown and unknown[0] < si else None
         qs = None if q is None else sentence_of(q)
         if u is not None and (qs is None or u > qs):

@@ -286,7 +286,8 @@ def test_person_for_he_is_the_last_quoted_else_named_before_the_sentence():
         actors = [[Mention(rng.choice(["person", "actor"]), f"p{rng.randrange(5)}", rng.randrange(100), 0, "")
                    for _ in range(rng.randrange(3))] for _ in range(rng.randrange(12))]
         reporters = {m for ms in actors for m in ms if rng.random() < 0.3}
-        last = _people_named(SimpleNamespace(actors=actors, reporters=reporters, text="", book=None, tix=None), [])
+        last = _people_named(SimpleNamespace(actors=actors, reporters=reporters, unknown=[], text="", book=None,
+                                            tix=None), [])
         # the rule sentence by sentence: the last one quoted, unless the last one
         # named came more than RECENT_SOURCE sentences after it
         quoted = named = None
@@ -408,6 +409,11 @@ def test_a_quotation_he_said_is_the_one_named_since_an_old_source():
 
 
 def test_he_after_a_source_the_codebook_does_not_know_is_no_one():
+    # in a quotation's "he said" as in a sentence's "he"
+    got, _ = triples("Blinken said the talks were useful. According to Richard Connolly, a fellow at a London "
+                     "institute, sanctions on Putin's circle could work. \u201cWe reject any talk of security "
+                     "guarantees,\u201d he said.")
+    assert not {t for t in got if t[2] == "reject"}
     got, _ = triples("Blinken said the talks were useful. According to Richard Connolly, a fellow at a London "
                      "institute, sanctions on Putin's circle could work. He also rejects any talk of security "
                      "guarantees.")
