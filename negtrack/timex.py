@@ -389,6 +389,7 @@ _DEADLINE_BEFORE = _Lazy(
     r"\b(?:by|until|till|through|to|before|effective|payable|record|due|expires?|expiring|deadline|starting|"
     r"beginning|from|on\s+or\s+before|no\s+later\s+than)\s+(?:the\s+)?$", re.IGNORECASE)
 _SOON_BEFORE = _Lazy(r"\b(?:as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than)\s+$", re.IGNORECASE)
+_AHEAD_BEFORE = _Lazy(r"\b(?:ahead\s+of|before|until|till|upcoming|coming|for)\s+$", re.IGNORECASE)
 _CLAUSE_BREAK = _Lazy(r"[;:\"“”]|''|``| -- |—|–")
 
 # A sentence break: after ".", "!" or "?" (and closing quotes or brackets),
@@ -709,6 +710,11 @@ def _resolve_weekday(ctx, wd, rel, start, end):
     tense = ctx.tense(start, end)
     if _SOON_BEFORE.search(ctx.text, max(0, start - 24), start):
         tense = "future"  # "as soon as Tuesday", "by Friday": a deadline ahead
+    elif ctx.text.startswith(("'s ", "\u2019s "), end) and not _AHEAD_BEFORE.search(ctx.text, max(0, start - 24), start):
+        # "Wednesday's ruling", "Thursday's closing price": an event the clause's
+        # tense does not govern ("would look for ways around Wednesday's
+        # ruling"), in news the latest one (TimeBank: all 18 such are past or today)
+        tense = "past"
     if tense == "past":
         return dct - _dt.timedelta(days=back)
     if tense == "future":

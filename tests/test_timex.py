@@ -282,6 +282,16 @@ def test_deadline_weekday_is_ahead():
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
 
 
+def test_a_possessive_weekday_is_the_latest_one():
+    # "Wednesday's ruling" is an event the clause's "would" does not move ahead
+    text = "His relatives said they would look for ways to get around Wednesday's ruling."
+    assert values(text, "2000-01-07") == [("Wednesday", "2000-01-05")]
+    assert values("The debentures carry a premium over Thursday\u2019s closing price.", "1989-10-30") == [
+        ("Thursday", "1989-10-26")]
+    # unless it is ahead: "ahead of Sunday's vote"
+    assert values("Troops are in the streets ahead of Sunday's vote.", "2000-01-07") == [("Sunday", "2000-01-09")]
+
+
 def test_tense_only_steers_a_month_day_within_nine_months():
     # A later "will" does not push a day-old date a year ahead.
     text = "He hoped the sides' recommitment on January 26 to the ceasefire will help ease tensions."
