@@ -389,6 +389,8 @@ _DEADLINE_BEFORE = _Lazy(
     r"\b(?:by|until|till|through|to|before|effective|payable|record|due|expires?|expiring|deadline|starting|"
     r"beginning|from|on\s+or\s+before|no\s+later\s+than)\s+(?:the\s+)?$", re.IGNORECASE)
 _SOON_BEFORE = _Lazy(r"\b(?:as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than)\s+$", re.IGNORECASE)
+_SINCE_BEFORE = _Lazy(r"\bsince\s+(?:(?:shortly|just|soon|right|immediately)\s+)?(?:(?:after|before)\s+)?(?:the\s+)?$",
+                     re.IGNORECASE)
 _AHEAD_BEFORE = _Lazy(r"\b(?:ahead\s+of|before|until|till|upcoming|coming|for)\s+$", re.IGNORECASE)
 _CLAUSE_BREAK = _Lazy(r"[;:\"“”]|''|``| -- |—|–")
 
@@ -596,6 +598,8 @@ class _Ctx:
 
     def tense(self, start, end):
         """'past', 'future' or None from the nearest tense cue in the sentence."""
+        if _SINCE_BEFORE.search(self.text, max(0, start - 32), start):
+            return "past"  # "since shortly after the Oct. 23 slaying": whatever the verbs say
         s, e, key = self.sentence_of(start)
         cues = self.cues.get(key)
         if cues is None:

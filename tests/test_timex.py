@@ -282,6 +282,12 @@ def test_deadline_weekday_is_ahead():
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
 
 
+def test_a_date_after_since_is_past():
+    text = "Investigators have been searching for him since shortly after the Oct. 23 slaying."
+    assert values(text, "1999-05-06") == [("Oct. 23", "1998-10-23")]
+    assert values("Nothing has moved since Friday.", "2022-01-12") == [("Friday", "2022-01-07")]
+
+
 def test_a_possessive_weekday_is_the_latest_one():
     # "Wednesday's ruling" is an event the clause's "would" does not move ahead
     text = "His relatives said they would look for ways to get around Wednesday's ruling."
