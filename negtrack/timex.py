@@ -383,6 +383,7 @@ _NOT_PAST_ED = frozenset(
     "led embed tweed reed greed steed weed creed based related limited concerned interested "
     "supposed prepared expected scheduled planned proposed detailed advanced required planned "
     "unexpected unprecedented unlimited unrelated alleged armed".split())
+_ADJECTIVE_BEFORE = _Lazy(r"\b(?:a|an|the|still|very|so|too)\s+$", re.IGNORECASE)
 _PASSIVE_BEFORE = _Lazy(r"\b(?:be|been|being|is|are|am|to|will|would|'s|'re)\s+$", re.IGNORECASE)
 # A deadline or a payment date: "by Jan. 14", "payable Dec. 1", "extended to Nov. 20".
 _DEADLINE_BEFORE = _Lazy(
@@ -613,6 +614,8 @@ class _Ctx:
                     continue
                 if _PASSIVE_BEFORE.search(seg, max(0, m.start() - 12), m.start()):
                     continue  # "will be paid", "to be held": a participle, not a past tense
+                if w.endswith("ed") and _ADJECTIVE_BEFORE.search(seg, max(0, m.start() - 8), m.start()):
+                    continue  # "a still unspecified date", "the revised plan": an adjective
                 cues.append((s + m.start(), s + m.end(), "past"))
             breaks = [s + m.start() for m in _CLAUSE_BREAK.finditer(seg)]
             cues = (cues, breaks)

@@ -282,6 +282,11 @@ def test_deadline_weekday_is_ahead():
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
 
 
+def test_an_ed_adjective_is_not_a_past_tense():
+    text = "The dividend would be paid on a still unspecified date in January."
+    assert values(text, "1989-10-26") == [("January", "1990-01")]
+
+
 def test_a_date_after_since_is_past():
     text = "Investigators have been searching for him since shortly after the Oct. 23 slaying."
     assert values(text, "1999-05-06") == [("Oct. 23", "1998-10-23")]
