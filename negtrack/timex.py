@@ -655,9 +655,11 @@ def _resolve_month(ctx, month, tense, start, end):
     if tense is None:
         tense = ctx.tense(start, end)
     y = dct.year
-    if tense == "past":
+    # Tense steers within nine months, as for a month-day (``TENSE_REACH_DAYS``):
+    # "the first trading day for November" in a late-October story is next week's.
+    if tense == "past" and (dct.month - month) % 12 <= 9:
         return y if month <= dct.month else y - 1
-    if tense == "future":
+    if tense == "future" and (month - dct.month) % 12 <= 9:
         return y if month >= dct.month else y + 1
     # nearest
     diff = month - dct.month

@@ -282,6 +282,17 @@ def test_deadline_weekday_is_ahead():
     assert values("The offer was extended to Nov. 20.", "1989-11-02") == [("Nov. 20", "1989-11-20")]
 
 
+def test_tense_steers_a_bare_month_within_nine_months():
+    # "said" is past, but last January is eleven months back: the nearest January
+    assert values("We've said we're prepared to meet in early January.", "2021-12-23") == [
+        ("early January", "2022-01")]
+    assert values("Dealers placed orders to start the first trading day for November.", "1989-10-30") == [
+        ("November", "1989-11")]
+    # within nine months the tense still decides
+    assert values("The talks collapsed in March.", "1989-10-30") == [("March", "1989-03")]
+    assert values("The talks will resume in March.", "1989-10-30") == [("March", "1990-03")]
+
+
 def test_an_ed_adjective_is_not_a_past_tense():
     text = "The dividend would be paid on a still unspecified date in January."
     assert values(text, "1989-10-26") == [("January", "1990-01")]
