@@ -655,11 +655,13 @@ def _resolve_month(ctx, month, tense, start, end):
     if tense is None:
         tense = ctx.tense(start, end)
     y = dct.year
-    # Tense steers within nine months, as for a month-day (``TENSE_REACH_DAYS``):
-    # "the first trading day for November" in a late-October story is next week's.
+    # A past tense reaches back nine months at most, as for a month-day
+    # (``TENSE_REACH_DAYS``): it is often a reporting verb's ("we've said we're
+    # prepared to meet in early January" on Dec 23 is the coming January). A
+    # future one ("will resume in March" in May) is the clause's own: no limit.
     if tense == "past" and (dct.month - month) % 12 <= 9:
         return y if month <= dct.month else y - 1
-    if tense == "future" and (month - dct.month) % 12 <= 9:
+    if tense == "future":
         return y if month >= dct.month else y + 1
     # nearest
     diff = month - dct.month
