@@ -984,6 +984,8 @@ def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tupl
             continue
         if t.start > cue.end and OTHER_EVENT.search(text, max(cue.end, t.start - 80), t.start) is not None:
             continue  # "insisted on X after Russia's annexation …, followed by its invasion in February 2022"
+        if cue.stance != "consult" and text.startswith(("'s ", "\u2019s "), t.end):
+            continue  # "progress could be made during next week's talks": the talks' date, not the act's
         r = _resolve(ctx, t)
         if not r or r[1] == "year":
             continue

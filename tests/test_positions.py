@@ -31,6 +31,16 @@ def test_statement_date_from_said_on_monday():
     assert (p.date, p.date_rule) == ("2022-02-14", "statement")
 
 
+def test_a_possessive_date_dates_its_event_not_the_act():
+    _, ext = triples("Blinken said Friday that progress could be made during next week's talks on security "
+                     "guarantees.", published="2022-01-09")
+    (p,) = [p for p in ext.positions if p.stance == "open"]
+    assert (p.date, p.date_rule) == ("2022-01-07", "statement")
+    # a consultation is dated by the talks it holds
+    _, ext = triples("Russia will join next week's talks on security guarantees.", published="2022-01-09")
+    assert {p.date_rule for p in ext.positions if p.stance == "consult"} == {"act"}
+
+
 def test_publication_date_is_the_fallback():
     _, ext = triples("Russia demands security guarantees.")
     assert (ext.positions[0].date, ext.positions[0].date_precision, ext.positions[0].date_rule) == (
