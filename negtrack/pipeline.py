@@ -140,17 +140,23 @@ _SAYS = CueIndex([actors.REPORTING])
 
 def _dated(text: str, spans: list[tuple[int, int]], cues, issues_by_sent, tix, book: Codebook):
     """The sentences whose dates can matter: those that can hold a position (an
-    issue and a stance cue, or a cue with a default issue) and those with a
-    reporting verb (a statement date: "Lavrov said on Monday"); and, per sentence,
+    issue and a stance cue, or a cue with a default issue), the few before one
+    whose cue is in the past tense (a story's day it may continue), and those
+    with a reporting verb (a statement date: "Lavrov said on Monday"); and, per sentence,
     its reporting verbs, which the positions step reads the statement dates from.
 
     Few sentences have any of these: they are gathered from the sentences that
     have a reporting verb, a cue or an issue, not by testing every sentence."""
     says = _SAYS.finditer_spans(text, spans, tix)
     keep = {si for si, r in enumerate(says) if r}
-    keep.update(si for si, c in enumerate(cues)
-                if c and (issues_by_sent[si] or any(x.stance in book.defaults for x in c)))
+    held = [si for si, c in enumerate(cues) if c and (issues_by_sent[si] or any(x.stance in book.defaults for x in c))]
+    keep.update(held)
     keep.update(si for si, i in enumerate(issues_by_sent) if i and any(m.rule == "counter" for m in i))
+    # and the few before a cue in the past tense, whose day it may continue
+    # ("Yesterday, … Putin's remarks. He explicitly threatened war …": positions._narrative_date)
+    for si in held:
+        if any(x.text.endswith("ed") for x in cues[si]):
+            keep.update(range(max(0, si - positions.NARRATIVE_REACH), si))
     return [spans[si] for si in sorted(keep)], says
 
 

@@ -47,7 +47,11 @@ Design decisions:
 * Dates follow the spec: a date the clause gives for the act, else the date of
   the statement ("said on Monday", also carried to that person's later
   sentences), else publication. Year-only dates in a clause are background
-  ("tools not used in 2014"), not the act's date.
+  ("tools not used in 2014"), not the act's date, and a possessive one
+  ("during next week's talks") dates its noun's event, not the act. An act in
+  the simple past with no date of its own continues the story before it: the
+  last past day named in the three sentences before ("Yesterday, … Putin's
+  remarks. … He explicitly threatened war").
 * Confidence is higher when cue, actor and issue share a clause and the actor
   is named rather than inferred from who speaks.
 * Within an article one position is kept per (actor, issue, stance, date),
@@ -593,6 +597,10 @@ def extract(ctx: Context, sentences: list[Sentence], trace: bool = True) -> tupl
                             WITHOUT.search(text, max(cue.end, im.start - 60), im.start) is not None:
                         stance = "demand"  # "will not accept any agreement lacking security guarantees"
                     date, prec, drule = _date(ctx, act, stmt, statement_date.get(sp) if sp else None)
+                    if drule in ("published", "statement-carried") and _past_act(text, cue, s.start):
+                        told = _narrative_date(ctx, sentences, si, tx_starts)
+                        if told is not None:
+                            date, prec, drule = told[0], told[1], "narrative"
                     if actor_how == "frame-anaphora" and drule in ("published", "statement-carried") \
                             and cue.stance in owner_date:
                         # "Those demands include …": made when their owner made them
@@ -993,6 +1001,39 @@ def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tupl
         if best is None or dist < best[0]:
             best = (dist, r)
     return best[1] if best else None
+
+
+# A cue in the simple past ("threatened", "rejected"), not "has rejected" nor "to be rejected".
+_PAST_CUE_WORD = rx.compile(r"\w+ed$")
+_PERFECT_BEFORE = rx.compile(r"\b(?:has|have|'s|'ve|be|been|being|is|are|to|will|would)\s+(?:\w+ly\s+)?$", re.I)
+NARRATIVE_REACH = 3  # sentences back that a dated past sentence carries its date
+
+
+# "has set out deadlines … and threatened sanctions": the perfect's auxiliary
+# reaches the coordinated verb
+_PERFECT_AND = rx.compile(r"\b(?:has|have)\b[^.;:]*\band\s+(?:\w+ly\s+)?$", re.I)
+
+
+def _past_act(text: str, cue, start: int) -> bool:
+    """The cue is a verb in the simple past (its sentence starting at ``start``)."""
+    return _PAST_CUE_WORD.search(cue.text) is not None and \
+        _PERFECT_BEFORE.search(text, max(start, cue.start - 24), cue.start) is None and \
+        _PERFECT_AND.search(text, start, cue.start) is None
+
+
+def _narrative_date(ctx: Context, sentences, si: int, tx_starts) -> tuple[str, str] | None:
+    """The day a past-tense story is at when sentence ``si`` continues it: the
+    last past day named in the ``NARRATIVE_REACH`` sentences before ("Yesterday,
+    the world heard … Putin's lengthy remarks. He directly attacked Ukraine's
+    right to exist. … He explicitly threatened war …"), else None."""
+    lo = sentences[max(0, si - NARRATIVE_REACH)].start
+    i = bisect_left(tx_starts, sentences[si].start) - 1
+    while i >= 0 and ctx.timexes[i].start >= lo:
+        r = _resolve(ctx, ctx.timexes[i])
+        if r and r[1] == "day" and ctx.published and r[0] < ctx.published[:10]:
+            return r
+        i -= 1
+    return None
 
 
 def _date(ctx: Context, act, stmt, carried):

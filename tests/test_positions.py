@@ -41,6 +41,19 @@ def test_a_possessive_date_dates_its_event_not_the_act():
     assert {p.date_rule for p in ext.positions if p.stance == "consult"} == {"act"}
 
 
+def test_a_past_act_with_no_date_continues_the_story_before_it():
+    text = ("Yesterday, the world heard Putin's lengthy remarks. He directly attacked Ukraine's right to exist. "
+            "He explicitly threatened war over NATO expansion.")
+    _, ext = triples(text, published="2022-02-22")
+    (p,) = [p for p in ext.positions if p.stance == "warn"]
+    assert (p.actor, p.date, p.date_rule) == ("russia", "2022-02-21", "narrative")
+    # not a present perfect, nor one that reaches a coordinated verb
+    for later in ("He has threatened war over NATO expansion.",
+                  "He has set out deadlines and threatened war over NATO expansion."):
+        _, ext = triples(text.rsplit(". ", 1)[0] + ". " + later, published="2022-02-22")
+        assert {p.date_rule for p in ext.positions if p.stance == "warn"} == {"published"}
+
+
 def test_publication_date_is_the_fallback():
     _, ext = triples("Russia demands security guarantees.")
     assert (ext.positions[0].date, ext.positions[0].date_precision, ext.positions[0].date_rule) == (
