@@ -72,8 +72,7 @@ from dataclasses import dataclass
 
 from negtrack import rx
 from negtrack import stances as stances_mod
-from negtrack.actors import (FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of, source_wins,
-                             unknown_sources)
+from negtrack.actors import FIRST_PERSON, REPORTING, THIRD_PERSON, Speaking, fits, party_of, source_wins
 from negtrack.codebook import Codebook, CueIndex
 from negtrack.models import Mention, Position, Sentence, Timex
 
@@ -636,8 +635,8 @@ def _people_named(ctx: Context, starts: list[int]):
     (and of the word, whose pronoun the person's must fit: ``actors.fits``).
 
     The last source of words before it (one of ``ctx.reporters``, or someone
-    the codebook does not know: ``actors.unknown_sources``, who stands for
-    no one) or the last one named at all, as ``actors.source_wins`` decides.
+    the codebook does not know: ``ctx.unknown``, who stands for no one) or
+    the last one named at all, as ``actors.source_wins`` decides.
     "Before" in the order of ``ctx.actors``, sentence by sentence, so the
     mentions' offsets need not be sorted. ``starts``: where each sentence
     starts.
@@ -646,7 +645,7 @@ def _people_named(ctx: Context, starts: list[int]):
     offsets = [0, *accumulate(map(len, ctx.actors))]  # where each sentence's mentions start in ``flat``
     named = [k for k, m in enumerate(flat) if m.kind == "person"]
     quoted = [k for k in named if flat[k] in ctx.reporters]
-    unknown = None  # sentence indices of unknown sources, found on first use
+    unknown = [bisect_right(starts, a) - 1 for a in ctx.unknown or ()]  # the sentences of unknown sources
 
     def last_of(found: list[int], si: int, word: str | None) -> int | None:
         i = bisect_left(found, offsets[si]) - 1
@@ -659,11 +658,7 @@ def _people_named(ctx: Context, starts: list[int]):
 
     def last(si: int, word: str | None = None) -> Mention | None:
         """``word`` ("she"): the last one that pronoun can stand for (``actors.fits``)."""
-        nonlocal unknown
         q, n = last_of(quoted, si, word), last_of(named, si, word)
-        if unknown is None:
-            found = ctx.unknown if ctx.unknown is not None else unknown_sources(ctx.text, flat, ctx.tix)
-            unknown = [bisect_right(starts, a) - 1 for a in found]
         u = unknown[bisect_left(unknown, si) - 1] if unknown and unknown[0] < si else None
         qs = None if q is None else sentence_of(q)
         if u is not None and (qs is None or u > qs):
