@@ -187,6 +187,32 @@ def _die_on_five(n):
     return n
 
 
+def _die_on_two(n):
+    import os
+
+    if n == 2:
+        os._exit(3)
+    return n
+
+
+def test_ordered_map_sending_to_a_worker_that_died_is_a_dead_worker_not_a_broken_pipe():
+    # The first worker answers 0 and 1, then dies on 2 while the caller is
+    # busy with 0; taking 1's answer, the parent sends that worker another
+    # file before it could see the end of its pipe. A BrokenPipeError would
+    # pass for a reader that went away (exit 0, nothing said).
+    import time
+
+    from negtrack import parallel
+
+    got = []
+    with pytest.raises(parallel.WorkerDied):
+        for n in parallel.ordered_map(_die_on_two, range(40), 2, (None, None, None, None)):
+            got.append(n)
+            time.sleep(0.2)
+    assert got == list(range(len(got)))  # in order, up to where it stopped (sooner on a busy machine)
+    assert _no_children_left()
+
+
 def _echo_big(item):
     return item * 2
 
@@ -256,7 +282,7 @@ def test_ordered_map_passes_items_and_answers_bigger_than_a_pipe_buffer():
         raise TimeoutError("ordered_map blocked: both sides sending")
 
     items = [str(i) * 300_000 for i in range(10)]
-    assert not parallel._small(items[0])
+    assert parallel._pipe_bytes(items[0]) > parallel.PIPE_SAFE
     old = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
     try:
@@ -265,6 +291,44 @@ def test_ordered_map_passes_items_and_answers_bigger_than_a_pipe_buffer():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert got == [s * 2 for s in items]
+
+
+def _pid_after_a_while(n):
+    import os
+    import time
+
+    time.sleep(0.02)
+    return os.getpid()
+
+
+def test_ordered_map_queues_small_items_deep_on_each_worker():
+    # A worker goes on from its own queue while the writer is busy storing:
+    # the first worker is handed DEPTH paths before the second gets any.
+    from negtrack import parallel
+
+    items = [f"/articles/2022/story-{k}.txt" for k in range(3 * parallel.DEPTH)]
+    pids = list(parallel.ordered_map(_pid_after_a_while, items, 2, (None, None, None, None)))
+    assert len(set(pids[:parallel.DEPTH])) == 1
+    assert pids[parallel.DEPTH] != pids[0]
+
+
+@pytest.mark.parametrize("item", ["", "a" * 4000, "é" * 1000, "\U0001f600" * 900, 7, 10**30,
+                                  ("-", "x" * 500), ("skip", "path", "why")])
+def test_pipe_bytes_is_never_less_than_the_pickle(item):
+    from multiprocessing.reduction import ForkingPickler
+
+    from negtrack import parallel
+
+    size = parallel._pipe_bytes(item)
+    assert size is not None
+    assert len(ForkingPickler.dumps(item)) <= size
+
+
+def test_pipe_bytes_refuses_what_could_fill_a_pipe():
+    from negtrack import parallel
+
+    assert parallel._pipe_bytes("x" * parallel.PIPE_SAFE) > parallel.PIPE_SAFE
+    assert parallel._pipe_bytes(("-", ["an article"])) is None  # articles read from stdin
 
 
 def test_ordered_map_stopped_early_stops_its_workers():
