@@ -152,11 +152,11 @@ class WorkerDied(RuntimeError):
 def ordered_map(fn, items, jobs: int, initargs, window: int | None = None, started=None):
     """``fn(item)`` for each item, run in ``jobs`` worker processes, yielded in input order.
 
-    At most ``window`` (``WINDOW × jobs``) items are out at once, at most ``DEPTH`` on one worker. An exception in
-    ``fn`` is raised here in its item's turn, after the answers before it;
-    ``WorkerDied`` is raised as soon as a worker stops unasked. ``started()``
-    is called once the workers have their first items: work for this process
-    while they extract.
+    At most ``window`` (``WINDOW × jobs``) items are out at once, at most
+    ``DEPTH`` on one worker. An exception in ``fn`` is raised here in its
+    item's turn, after the answers before it; ``WorkerDied`` is raised as
+    soon as a worker stops unasked. ``started()`` is called once the workers
+    have their first items: work for this process while they extract.
     """
     from multiprocessing.connection import wait
 
@@ -186,7 +186,8 @@ def ordered_map(fn, items, jobs: int, initargs, window: int | None = None, start
                 # the worker reads them only after sending its answer, and a
                 # blocked send on both sides would never end.
                 size = _pipe_bytes(ahead)
-                if inflight[conn] and (size is None or size + sum(b for _, b in islice(inflight[conn], 1, None)) > PIPE_SAFE):
+                unread = sum(b for _, b in islice(inflight[conn], 1, None))
+                if inflight[conn] and (size is None or size + unread > PIPE_SAFE):
                     return
                 try:
                     conn.send(ahead)
