@@ -213,6 +213,16 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
             raise InputError(f"{path}: directory has no article files")
 
 
+def published_option(value: str) -> str:
+    """The ``--published`` value as an ISO date; ``InputError`` when it is none."""
+    try:
+        return parse_date(value)
+    except ImpossibleDate:
+        raise InputError(f"--published {value}: impossible date") from None
+    except ValueError:
+        raise InputError(f"--published {value!r}: not a date (use YYYY-MM-DD)") from None
+
+
 def apply_overrides(
     article: Article,
     *,
@@ -224,14 +234,7 @@ def apply_overrides(
     """A copy of ``article`` with command-line values in place of what was read."""
     changes: dict = {}
     if published is not None:
-        try:
-            changes["published"] = parse_date(published)
-        except ImpossibleDate:
-            raise InputError(f"--published {published}: impossible date") from None
-        except ValueError:
-            raise InputError(
-                f"--published {published!r}: not a date (use YYYY-MM-DD)"
-            ) from None
+        changes["published"] = published_option(published)
         changes["published_rule"] = "option"
     for field, value in (("title", title), ("source", source), ("url", url)):
         if value is not None and value.strip():

@@ -10,7 +10,8 @@ What it shows:
   matter, files over the size limit (with the peak memory of the process).
 * Invalid UTF-8 and mixed encodings are read best-effort and stored readable.
 * A 1 MB line, an HTML page full of scripts and styles: stored, readable.
-* Unknown issues and actors in any option are usage errors (exit 2).
+* Unknown issues and actors in any option, and a ``--published`` that is no
+  date, are usage errors (exit 2), said once before any file is read.
 * SQL-looking strings in every text option of every command are stored
   verbatim or refused cleanly, and the tables stay intact.
 * Broken codebooks (duplicate slug, bad pattern) exit 4 and touch nothing.
@@ -249,6 +250,17 @@ def test_a_one_megabyte_line_and_a_page_of_scripts(cli, tmp_path, store):
         assert junk not in text
 
 
+@pytest.mark.parametrize("value", ["notadate", "2022-02-30"])
+def test_a_bad_published_option_is_refused_once_before_any_file(run, value, store):
+    # Not a warning for each file of the batch, each skipped: one usage error.
+    for args in (("add", "--published", value, RN), ("add", RN, "--published", value, "--jobs", "2"),
+                 ("explain", "--published", value, GOOD[0]), ("extract", "--published", value)):
+        r = run(*args)
+        one_line_error(r, ExitCode.USAGE)
+        assert "--published" in r.err and value in r.err
+    assert not os.path.exists(store)
+
+
 def test_malformed_headers_front_matter_and_impossible_dates(run, tmp_path, store):
     body = "\n\nRussia demanded guarantees that NATO will not expand.\n"
     refused = {
@@ -278,7 +290,7 @@ def test_malformed_headers_front_matter_and_impossible_dates(run, tmp_path, stor
         assert "Traceback" not in r.err
     assert len(stored(store)) == len(read_as_text)
     # Impossible dates in options.
-    one_line_error(run("add", GOOD[1], "--published", "2022-02-30"), ExitCode.INPUT)
+    one_line_error(run("add", GOOD[1], "--published", "2022-02-30"), ExitCode.USAGE)  # a bad value, as every date option
     for args in (["timeline", "--since", "2022-02-30"], ["timeline", "--until", "2022-13"],
                  ["status", "--as-of", "2022-02-30"], ["issues", "--as-of", "2023-02-29"],
                  ["demands", "--as-of", "0000-00-00"], ["changes", "--since", "2022-02-30"]):

@@ -15,6 +15,19 @@ NlOpt = Annotated[bool, typer.Option("--nl", help="Output JSON Lines (one object
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Output CSV with a header row.")]
 
 
+def check_published(value: str | None) -> str | None:
+    """``--published`` checked once, before any file is read (else each file would be skipped for it)."""
+    if value is not None:
+        from negtrack.errors import InputError
+        from negtrack.read import published_option
+
+        try:
+            published_option(value)
+        except InputError as e:
+            raise typer.BadParameter(str(e).removeprefix("--published ")) from None
+    return value
+
+
 # Which module registers each command (a test checks this against what they
 # register). Building click's view of every command costs a command line about
 # 15 ms, so a run registers the module of its own command only; help, no

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from negtrack.commands import JsonOpt
+from negtrack.commands import JsonOpt, check_published
 
 CodebookOpt = Annotated[
     Optional[str],
@@ -43,7 +43,7 @@ AddJobsOpt = Annotated[Optional[int], typer.Option(
 def add(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files, directories (searched recursively) or - for stdin.", show_default=False)] = None,
     codebook: CodebookOpt = None,
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding the file's.")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding the file's.", callback=check_published)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title, overriding the file's.")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Source (publisher), overriding the file's.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="URL, overriding the file's.")] = None,
@@ -186,7 +186,7 @@ def reprocess(
 def explain(
     path: Annotated[str, typer.Argument(help="An article file, or - for stdin.", show_default=False)],
     codebook: CodebookOpt = None,
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD).", callback=check_published)] = None,
     json_: JsonOpt = False,
 ):
     """Run the pipeline on one article without storing it, showing what was found and why.

@@ -17,13 +17,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from negtrack.commands import check_published
 from negtrack.commands.add import CodebookOpt, JobsOpt
 
 
 def extract(
     codebook: CodebookOpt = None,
     jobs: JobsOpt = 1,
-    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding each record's.")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD), overriding each record's.", callback=check_published)] = None,
 ):
     """Extract positions from JSON Lines articles on stdin; write them as JSON Lines on stdout.
 
