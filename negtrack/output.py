@@ -173,20 +173,37 @@ def plain_table(rows: list[dict], columns: list[str], title: str | None, out) ->
 class open_output:
     """Where data goes: stdout, or a file written atomically.
 
-    A file is written to ``PATH.tmp`` and renamed over ``PATH`` only when
-    everything was written, so a failed export or report never leaves a
-    half-written file behind (nor destroys the previous one).
+    A file is written to a hidden temporary file beside ``PATH`` and renamed
+    over it only when everything was written, so a failed export, dump or
+    report never leaves a half-written file behind (nor destroys the previous
+    one, nor any file of the user's: the temporary name is new). A path that
+    cannot be written (a folder, a missing folder, no permission) is a usage
+    error naming it, before anything is read.
     """
 
     def __init__(self, path: str | None):
         self.path = path
-        self.tmp = f"{path}.tmp" if path else None
+        self.tmp = None
         self.stream = None
 
     def __enter__(self):
         if self.path is None:
             return sys.stdout
-        self.stream = open(self.tmp, "w", encoding="utf-8", newline="")
+        import os
+
+        from negtrack.errors import UsageError
+
+        if os.path.isdir(self.path):
+            raise UsageError(f"--output {self.path}: is a folder, not a file")
+        folder, name = os.path.split(os.path.abspath(self.path))
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{id(self):x}.tmp")
+        try:  # "x": a new file, with the permissions any new file of the user's gets
+            self.stream = open(tmp, "x", encoding="utf-8", newline="")
+        except FileNotFoundError:
+            raise UsageError(f"--output {self.path}: no such folder {folder}") from None
+        except OSError as e:
+            raise UsageError(f"--output {self.path}: cannot write there ({e.strerror or e})") from None
+        self.tmp = tmp
         return self.stream
 
     def __exit__(self, exc_type, exc, tb):
@@ -194,6 +211,18 @@ class open_output:
 
         if self.stream is None:
             return False
+        try:
+            self.stream.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+                self.tmp = None
+        finally:
+            if self.tmp is not None:
+                try:
+                    os.unlink(self.tmp)
+                except OSError:
+                    pass
+        return False
         self.stream.close()
         if exc_type is None:
             os.replace(self.tmp, self.path)

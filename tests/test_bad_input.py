@@ -11,7 +11,8 @@ What it shows:
 * Invalid UTF-8 and mixed encodings are read best-effort and stored readable.
 * A 1 MB line, an HTML page full of scripts and styles: stored, readable.
 * Unknown issues and actors in any option, and a ``--published`` that is no
-  date, are usage errors (exit 2), said once before any file is read.
+  date, are usage errors (exit 2), said once before any file is read; so is
+  an ``--output`` that cannot be written (a folder, a missing folder).
 * SQL-looking strings in every text option of every command are stored
   verbatim or refused cleanly, and the tables stay intact.
 * Broken codebooks (duplicate slug, bad pattern) exit 4 and touch nothing.
@@ -411,6 +412,25 @@ def test_unknown_issue_or_actor_in_any_option(filled):
             assert r.err.count("\n") == 1 and expected in r.err, (argv, r.err)
             tried += 1
     assert tried >= 6
+
+
+def test_an_output_file_that_cannot_be_written_is_a_usage_error(filled, env, tmp_path):
+    # Every command that writes a file (`codebook new` makes its folders: not here).
+    store = env["NEGTRACK_DB"]
+    before = counts(store)
+    (tmp_path / "a-folder").mkdir()
+    tried = []
+    for path, cmd in _commands():
+        if path == ("codebook", "new") or not any(p.name == "output_file" for p in cmd.params):
+            continue
+        for where, said in (("a-folder", "is a folder"), ("no-such-folder/out.txt", "no such folder")):
+            r = _inproc([*path, "--output", tmp_path / where])
+            one_line_error(r, ExitCode.USAGE)
+            assert said in r.err, (path, r.err)
+            tried.append(path)
+    assert {("export",), ("dump",), ("report",)} <= set(tried)
+    assert not any((tmp_path / "a-folder").iterdir()) and not (tmp_path / "no-such-folder").exists()
+    assert counts(store) == before
 
 
 def test_sql_looking_strings_in_every_text_option(filled, env):

@@ -56,10 +56,42 @@ def test_open_output_is_atomic(tmp_path):
         with output.open_output(str(target)) as f:
             f.write("half")
             raise RuntimeError("interrupted")
-    assert target.read_text() == "previous\n" and not (tmp_path / "export.jsonl.tmp").exists()
+    assert target.read_text() == "previous\n" and sorted(tmp_path.iterdir()) == [target]
     with output.open_output(str(target)) as f:
         output.emit(ROWS, "nl", stream=f)
     assert len(target.read_text().splitlines()) == 2
+    assert sorted(tmp_path.iterdir()) == [target]
+
+
+def test_open_output_leaves_a_file_named_like_its_temporary_alone(tmp_path):
+    mine = tmp_path / "export.jsonl.tmp"
+    mine.write_text("the user's own file\n")
+    with output.open_output(str(tmp_path / "export.jsonl")) as f:
+        f.write("rows\n")
+    assert mine.read_text() == "the user's own file\n"
+
+
+def test_open_output_gets_the_permissions_of_any_new_file(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        with output.open_output(str(tmp_path / "report.html")) as f:
+            f.write("<p>\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("where", ["folder", "missing/out.json"])
+def test_open_output_refuses_a_path_it_cannot_write_before_writing(tmp_path, where):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(UsageError, match=r"^--output .*(is a folder|no such folder)"):
+        with output.open_output(str(tmp_path / where)):
+            raise AssertionError("never reached")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert not any((tmp_path / "folder").iterdir())
 
 
 class Terminal(io.StringIO):

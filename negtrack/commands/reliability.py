@@ -16,22 +16,15 @@ def dump(
 
     Example:  negtrack dump -o store.jsonl
     """
-    import os
-    import sys
-
     from negtrack import backup, output
     from negtrack.cli import open_db
 
     db = open_db(create=False)
+    with output.open_output(output_file) as f:  # a file: never a half-written dump
+        counts = backup.dump(db, f)
     if output_file:
-        tmp = output_file + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            counts = backup.dump(db, f)
-        os.replace(tmp, output_file)  # never leave a half-written dump behind
         output.say(f"dumped {counts.get('articles', 0)} article(s), {counts.get('positions', 0)} position(s) "
                    f"to {output_file}")
-    else:
-        backup.dump(db, sys.stdout)
     return 0
 
 
