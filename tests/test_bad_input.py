@@ -414,6 +414,13 @@ def test_unknown_issue_or_actor_in_any_option(filled):
     assert tried >= 6
 
 
+def test_numbers_out_of_range_are_usage_errors(filled):
+    for argv in (["articles", "--limit", "0"], ["articles", "--limit", "-5"], ["add", "--jobs", "-1", "fresh.txt"],
+                 ["add", "--max-bytes", "-1", "fresh.txt"], ["add", "--max-bytes", "0", "fresh.txt"]):
+        one_line_error(_inproc(argv), ExitCode.USAGE)
+    assert len(_inproc(["articles", "--limit", "2", "--nl"]).out.splitlines()) == 2
+
+
 def test_an_output_file_that_cannot_be_written_is_a_usage_error(filled, env, tmp_path):
     # Every command that writes a file (`codebook new` makes its folders: not here).
     store = env["NEGTRACK_DB"]

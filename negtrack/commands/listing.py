@@ -95,7 +95,7 @@ def status(
 
 def articles(
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="Full-text search over titles and text.")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many.", min=1)] = None,
     json_: JsonOpt = False,
     nl: NlOpt = False,
     csv_: CsvOpt = False,
