@@ -1,3 +1,5 @@
+import pytest
+
 from negtrack import codebook, issues, sentences
 from negtrack.pipeline import _bucket
 
@@ -13,6 +15,17 @@ def resolved(text):
 def test_cues_and_counter_cues():
     found = issues.find("NATO expansion and the open door policy.", BOOK)
     assert [(m.id, m.rule) for m in found] == [("nato-expansion", "cue"), ("nato-expansion", "counter")]
+
+
+@pytest.mark.parametrize("text", [
+    "Russia will act if NATO expands its military capabilities further eastward.",
+    "Moscow wants a pledge that NATO will not expand, in writing.",
+    "The Kremlin demanded an end to expanding NATO.",
+    "Russia has long objected to NATO's eastward enlargement.",
+    "He asked the alliance to stop expanding toward Russia's borders.",
+])
+def test_the_shipped_codebook_knows_how_reporters_say_nato_expansion(text):
+    assert "nato-expansion" in {m.id for m in issues.find(text, BOOK)}
 
 
 def test_numbered_enumeration_sets_the_referent_of_these_issues():
