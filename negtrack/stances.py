@@ -290,7 +290,9 @@ _RELATIVE = rx.compile(r"\b(?!(?:that|and|but|so|because|if|what|when|why|how|as
 _COUNTERFACTUAL = rx.compile(r"\b(?:would|could|might)\s+(?:also\s+|still\s+|then\s+)?$", re.I)
 
 
-_BE_BEFORE = rx.compile(r"\b(?:be|been|being|is|are|was|were|am|get|got)\s+(?:\w+ly\s+)?$", re.I)
+# "be", "get" and the verbs that link like it: "Russia feels threatened" is the one warned
+_BE_BEFORE = rx.compile(r"\b(?:be|been|being|is|are|was|were|am|get|got|feels?|felt|feeling|seems?|seemed|"
+                        r"remains?|remained|becomes?|became)\s+(?:\w+ly\s+)?$", re.I)
 # "agreed that any agreement would need to be bipartisan": reported, not hypothetical
 _BACKSHIFT = rx.compile(r"\b(?:agreed|said|insisted|made\s+clear|stressed|told\s+\w+)\s+that\b", re.I)
 _WOULD_NOT = rx.compile(r"\b(?:would|could)(?:\s+not|n[’']t)\b", re.I)

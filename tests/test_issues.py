@@ -28,6 +28,10 @@ def test_the_shipped_codebook_knows_how_reporters_say_nato_expansion(text):
     assert "nato-expansion" in {m.id for m in issues.find(text, BOOK)}
 
 
+def test_offensive_missile_systems_are_strike_weapons():
+    assert "strike-weapons" in {m.id for m in issues.find("the prospect of offensive missile systems in Ukraine", BOOK)}
+
+
 def test_numbered_enumeration_sets_the_referent_of_these_issues():
     t = ("The first part answers three key concerns: non-expansion, strike weapons and the 1997 configuration, "
          "when indivisibility of security was first raised. On these issues, the answer is negative.")

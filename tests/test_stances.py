@@ -1,3 +1,5 @@
+import pytest
+
 from negtrack import codebook, stances
 
 BOOK = codebook.load("russia-nato-2022")
@@ -87,6 +89,14 @@ def test_opposing_as_an_adjective_is_no_rejection():
 
 def test_being_threatened_is_no_threat():
     assert not [c for c in find("We knew that we would be threatened.") if c.stance == "warn"]
+
+
+@pytest.mark.parametrize("text", ["Russia has said it feels threatened by offensive missiles.",
+                                  "Moscow felt threatened.", "The talks seem threatened.",
+                                  "Kyiv remains threatened by the buildup."])
+def test_feeling_threatened_is_no_threat(text):
+    assert not [c for c in find(text) if c.stance == "warn"]
+    assert [c.stance for c in find("Moscow threatened Kyiv.")] == ["warn"]
 
 
 def test_reported_would_need_to_is_still_a_demand():
