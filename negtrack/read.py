@@ -158,9 +158,20 @@ def _read_stdin(limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _printable_name(name: str) -> str:
+    """A file name that is no UTF-8 (Python keeps its bytes as lone surrogates) with a
+    replacement mark for each such byte: it can be stored, printed and exported."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> list[Article]:
     """Read article bytes; ``name`` is the path as given ("-" for stdin)."""
     limit = resolve_max_bytes(max_bytes)
+    name = _printable_name(name)
     label = _label(name)
     if len(data) > limit:
         raise _too_large(label, len(data) if len(data) > limit + 1 else None, limit)

@@ -137,6 +137,20 @@ def test_empty_binary_and_nul_files(run, tmp_path, store):
     assert "\x00" not in text and "Russia demanded guarantees from NATO." == text
 
 
+def test_a_file_name_that_is_no_utf8_is_stored_with_a_replacement_mark(cli, tmp_path, store):
+    # Linux names are bytes: a Latin-1 "é" (0xE9) is no UTF-8, which SQLite and JSON need.
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9-talks.txt")
+    (folder / name).write_bytes(GOOD[1].read_bytes())
+    for args in (("add", folder / name), ("add", folder, GOOD[0], "--jobs", "2")):
+        r = cli(*args)
+        assert r.code == 0 and "Traceback" not in r.err, r.err
+    rows = [json.loads(line) for line in cli("articles", "--nl").out.splitlines()]
+    assert sorted(row["path"].rsplit("/", 1)[-1] for row in rows) == sorted(["caf\ufffd-talks.txt", GOOD[0].name])
+    assert cli("export", "--format", "jsonl").code == 0
+
+
 def test_bad_encodings_are_read_best_effort_and_stored_readable(cli, tmp_path, store):
     invalid = tmp_path / "invalid.txt"
     invalid.write_bytes(b"Title: Invalid\nPublished: 2022-01-11\n\nRussia demanded guarantees \xff\xfe\x80 "
