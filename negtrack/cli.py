@@ -46,6 +46,7 @@ import sys
 
 from negtrack.startup import help_cache_file as _help_cache_file
 from negtrack.startup import only_version as _only_version
+from negtrack.startup import printable_args as _printable_args
 
 
 class Settings:
@@ -166,7 +167,7 @@ def _store_error_message(e: Exception) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn errors into one line and an exit code."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _printable_args(list(sys.argv[1:] if argv is None else argv))
     if _only_version(args):
         from negtrack import __version__
 

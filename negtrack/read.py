@@ -56,7 +56,7 @@ from negtrack import rx
 from negtrack.errors import InputError, UsageError
 from negtrack.models import Article
 from negtrack.read_dates import ImpossibleDate, dateline_date, filename_date, parse_date
-from negtrack.read_decode import decode, warn
+from negtrack.read_decode import decode, printable, warn
 
 MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 MAX_BYTES_ENV = "NEGTRACK_MAX_BYTES"
@@ -158,20 +158,10 @@ def _read_stdin(limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _printable_name(name: str) -> str:
-    """A file name that is no UTF-8 (Python keeps its bytes as lone surrogates) with a
-    replacement mark for each such byte: it can be stored, printed and exported."""
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def read_bytes(data: bytes, name: str, *, max_bytes: int | None = None) -> list[Article]:
     """Read article bytes; ``name`` is the path as given ("-" for stdin)."""
     limit = resolve_max_bytes(max_bytes)
-    name = _printable_name(name)
+    name = printable(name)  # stored and printed; the file was opened by its own bytes
     label = _label(name)
     if len(data) > limit:
         raise _too_large(label, len(data) if len(data) > limit + 1 else None, limit)

@@ -49,6 +49,20 @@ from negtrack import rx
 from negtrack.errors import InputError
 
 
+def printable(value: str) -> str:
+    """``value`` with a replacement mark for each byte that was no UTF-8.
+
+    File names and command-line arguments are bytes; Python keeps those that
+    are no UTF-8 (a Latin-1 "é", 0xE9) as lone surrogates, which SQLite, JSON
+    and UTF-8 files cannot take.
+    """
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def warn(message: str) -> None:
     """A reading warning, through the CLI's one output layer when present."""
     try:

@@ -41,6 +41,36 @@ def command_of(args: list[str]) -> str | None:
     return None
 
 
+# Options whose value is a file to open or write: kept as given, bytes and all.
+PATH_OPTIONS = ("--db", "--codebook", "-c", "--output", "-o", "--from-positions")
+# Commands whose arguments name files (a name there that exists is kept as given).
+PATH_COMMANDS = ("add", "explain", "import", "codebook", "db")
+
+
+def printable_args(args: list[str]) -> list[str]:
+    """``args`` with every byte that is no UTF-8 shown as a replacement mark, except in file names.
+
+    Text from a Latin-1 terminal or script reaches Python as lone surrogates,
+    which SQLite, JSON and UTF-8 files refuse: each text option and id would
+    fail its own way. A file name keeps its bytes, or the file could not be
+    opened: the value of a path option, and an existing file named (not as
+    an option's value) to a command that reads files. A new file named to
+    ``db backup`` gets the marks.
+    """
+    if all(a.isascii() for a in args):
+        return args
+    from negtrack.read_decode import printable
+
+    files = command_of(args) in PATH_COMMANDS
+    out = []
+    for i, a in enumerate(args):
+        before = args[i - 1] if i else ""
+        path = before in PATH_OPTIONS or a.split("=", 1)[0] in PATH_OPTIONS \
+            or files and not (before.startswith("-") and before not in ("-", "--")) and os.path.lexists(a)
+        out.append(a if path else printable(a))
+    return out
+
+
 def help_width() -> int:
     """The width click wraps help at: min(terminal columns, 80) - 2, at least 50."""
     cols = 0

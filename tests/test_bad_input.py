@@ -457,32 +457,53 @@ def test_an_output_file_that_cannot_be_written_is_a_usage_error(filled, env, tmp
 def test_sql_looking_strings_in_every_text_option(filled, env):
     store = env["NEGTRACK_DB"]
     tables_before = set(counts(store))
-    base = _base(filled)
     tried = []
-    for path, cmd in _commands():
-        for p in _text_params(cmd):
-            argv = _argv(path, base.get(path, ([], {})), p, SQL)
-            r = _inproc(argv)
-            tried.append(argv)
-            assert r.code != ExitCode.ERROR and r.code is not None, (argv, r.err)
-            assert "Traceback" not in r.err and "internal error" not in r.err, (argv, r.err)
-            if r.code not in (0, ExitCode.CHANGED):
-                assert r.err.count("\n") == 1 and r.err.startswith("negtrack: error: "), (argv, r.err)
-            if path == ("add",) and p.name in ("title", "source", "url"):
-                assert r.code == 0, (argv, r.err)
-                # Stored verbatim.
-                con = sqlite3.connect(store)
-                assert con.execute(f"SELECT count(*) FROM articles WHERE {p.name} = ?", [SQL]).fetchone()[0] == 1
-                con.execute("UPDATE articles SET title = NULL, source = NULL, url = NULL")
-                con.execute("DELETE FROM articles WHERE path = ?", ["fresh.txt"])
-                con.commit()
-                con.close()
+    for path, name, argv, r in _in_every_text_option(filled, SQL):
+        tried.append(argv)
+        if path == ("add",) and name in ("title", "source", "url"):
+            assert r.code == 0, (argv, r.err)
+            # Stored verbatim.
+            con = sqlite3.connect(store)
+            assert con.execute(f"SELECT count(*) FROM articles WHERE {name} = ?", [SQL]).fetchone()[0] == 1
+            con.execute("UPDATE articles SET title = NULL, source = NULL, url = NULL")
+            con.execute("DELETE FROM articles WHERE path = ?", ["fresh.txt"])
+            con.commit()
+            con.close()
     assert len(tried) >= 30
     # Searches and filters with SQL in them answer, and every table is still there and sound.
     assert _inproc(["articles", "--search", SQL, "--json"]).code == 0
     after = counts(store)
     assert tables_before <= set(after)
     assert after["articles"] >= len(GOOD) - 1 and after["positions"] > 0
+
+
+def test_text_that_is_no_utf8_in_every_text_option(filled, env):
+    # Arguments are bytes: in a Latin-1 terminal "é" arrives as 0xE9, which Python
+    # keeps as a lone surrogate that SQLite cannot take.
+    bad = os.fsdecode(b"caf\xe9 \xff")
+    for path, name, argv, r in _in_every_text_option(filled, bad):
+        if path == ("add",) and name == "title":
+            assert r.code == 0, (argv, r.err)
+            con = sqlite3.connect(env["NEGTRACK_DB"])
+            assert con.execute("SELECT count(*) FROM articles WHERE title = 'caf\ufffd \ufffd'").fetchone()[0] == 1
+            con.close()
+
+
+def _in_every_text_option(pid, value):
+    """Each command run with ``value`` in each of its text parameters: (command, parameter, argv, result).
+
+    None may end in an internal error; a refusal is one ``negtrack: error:`` line.
+    """
+    base = _base(pid)
+    for path, cmd in _commands():
+        for p in _text_params(cmd):
+            argv = _argv(path, base.get(path, ([], {})), p, value)
+            r = _inproc(argv)
+            assert r.code != ExitCode.ERROR and r.code is not None, (argv, r.err)
+            assert "Traceback" not in r.err and "internal error" not in r.err, (argv, r.err)
+            if r.code not in (0, ExitCode.CHANGED):
+                assert r.err.count("\n") == 1 and r.err.startswith("negtrack: error: "), (argv, r.err)
+            yield path, p.name, argv, r
 
 
 # --- broken codebooks and stores -------------------------------------------------------------

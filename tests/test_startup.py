@@ -88,6 +88,28 @@ def test_command_of_skips_the_global_options():
     assert command_of(["--db", "status"]) is None  # "status" is --db's value here
 
 
+def test_printable_args_marks_bytes_that_are_no_utf8_except_in_file_names(tmp_path, monkeypatch):
+    import os
+
+    from negtrack.startup import printable_args
+
+    monkeypatch.chdir(tmp_path)
+    bad = os.fsdecode(b"caf\xe9")  # a Latin-1 "caf\xe9", as Python keeps it
+    marked = "caf\ufffd"
+    (tmp_path / bad).write_text("Russia demanded guarantees.\n")
+    args = ["add", "--title", "Talks", "x.txt"]
+    assert printable_args(args) is args  # the usual case costs nothing
+    # An existing file named to a command that reads files keeps its bytes (else it could not be opened) ...
+    assert printable_args(["add", "--title", bad, bad]) == ["add", "--title", marked, bad]
+    assert printable_args(["--db", bad, "status"]) == ["--db", bad, "status"]
+    assert printable_args(["export", f"--output={bad}"]) == ["export", f"--output={bad}"]
+    assert printable_args(["add", "-c", bad, "--source", bad, "-"]) == ["add", "-c", bad, "--source", marked, "-"]
+    # ... but the same word as an id or a search is text.
+    assert printable_args(["show", bad]) == ["show", marked]
+    assert printable_args(["articles", "--search", bad]) == ["articles", "--search", marked]
+    assert printable_args(["add", "missing-" + bad]) == ["add", "missing-" + marked]
+
+
 def test_each_command_is_registered_by_the_module_named_for_it():
     import typer
 
