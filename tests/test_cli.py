@@ -209,6 +209,14 @@ def test_user_codebook_by_name(cli, env, tmp_path):
     r = cli("add", "-", "--codebook", "mine", "--published", "2024-03-01",
             input="Northland demanded an immediate ceasefire on Friday. Southland rejected the ceasefire.")
     assert r.code == 0, r.err
+    # A broken codebook of the user's is left out of the list, said with its file and line;
+    # the others are listed, and a command that does not use it is not affected.
+    (folder / "broken.toml").write_text("[issues\nbroken\n")
+    r = cli("codebook", "list", "--json")
+    assert r.code == ExitCode.CODEBOOK
+    assert sorted(b["name"] for b in json.loads(r.out)) == ["mine", "russia-nato-2022", "us-debt-ceiling-2023"]
+    assert r.err.count("\n") == 1 and f"{folder / 'broken.toml'}:1" in r.err
+    assert cli("add", RN).code == 0
 
 
 def test_quiet_and_debug(cli, tmp_path):

@@ -16,18 +16,28 @@ codebook_app = typer.Typer(help="Codebooks: issues, actors and cue words of a ne
 def list_(json_: JsonOpt = False, nl: NlOpt = False, csv_: CsvOpt = False):
     """List shipped and user codebooks.
 
+    A codebook that does not load is left out with a warning naming its file
+    and line, and the exit code is 4; the others are listed.
+
     Example:  negtrack codebook list --json
     """
     from negtrack import codebook as cb
     from negtrack import output
+    from negtrack.errors import CodebookError, ExitCode
 
-    rows = []
+    fmt = output.pick_format(json_, nl, csv_)
+    rows, broken = [], 0
     for name, path in cb.available().items():
-        book = cb.load(str(path))
+        try:
+            book = cb.load(str(path))
+        except CodebookError as e:
+            output.warn(f"left out codebook {name}: {e}")
+            broken += 1
+            continue
         rows.append({"name": name, "title": book.title, "version": book.version, "issues": len(book.issues),
                      "actors": len(book.actors), "path": str(path)})
-    output.emit(rows, output.pick_format(json_, nl, csv_), title="codebooks")
-    return 0
+    output.emit(rows, fmt, title="codebooks")
+    return int(ExitCode.CODEBOOK) if broken else 0
 
 
 @codebook_app.command("show")
