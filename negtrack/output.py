@@ -223,12 +223,3 @@ class open_output:
                 except OSError:
                     pass
         return False
-        self.stream.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-        return False

@@ -64,10 +64,13 @@ def printable_args(args: list[str]) -> list[str]:
     files = command_of(args) in PATH_COMMANDS
     out = []
     for i, a in enumerate(args):
-        before = args[i - 1] if i else ""
-        path = before in PATH_OPTIONS or a.split("=", 1)[0] in PATH_OPTIONS \
-            or files and not (before.startswith("-") and before not in ("-", "--")) and os.path.lexists(a)
-        out.append(a if path else printable(a))
+        marked = printable(a)
+        if marked != a:
+            before = args[i - 1] if i else ""
+            path = before in PATH_OPTIONS or a.split("=", 1)[0] in PATH_OPTIONS \
+                or files and not (before.startswith("-") and before not in ("-", "--")) and os.path.lexists(a)
+            a = a if path else marked
+        out.append(a)
     return out
 
 
