@@ -45,6 +45,8 @@ def command_of(args: list[str]) -> str | None:
 PATH_OPTIONS = ("--db", "--codebook", "-c", "--output", "-o", "--from-positions")
 # Commands whose arguments name files (a name there that exists is kept as given).
 PATH_COMMANDS = ("add", "explain", "import", "codebook", "db")
+# The flags of those commands and the global ones: the word after a flag is no option's value.
+FLAGS = ("--json", "--nl", "--csv", "--force", "-q", "--quiet", "--debug", "-", "--")
 
 
 def printable_args(args: list[str]) -> list[str]:
@@ -68,7 +70,7 @@ def printable_args(args: list[str]) -> list[str]:
         if marked != a:
             before = args[i - 1] if i else ""
             path = before in PATH_OPTIONS or a.split("=", 1)[0] in PATH_OPTIONS \
-                or files and not (before.startswith("-") and before not in ("-", "--")) and os.path.lexists(a)
+                or files and not (before.startswith("-") and before not in FLAGS) and os.path.lexists(a)
             a = a if path else marked
         out.append(a)
     return out

@@ -104,6 +104,7 @@ def test_printable_args_marks_bytes_that_are_no_utf8_except_in_file_names(tmp_pa
     assert printable_args(["--db", bad, "status"]) == ["--db", bad, "status"]
     assert printable_args(["export", f"--output={bad}"]) == ["export", f"--output={bad}"]
     assert printable_args(["add", "-c", bad, "--source", bad, "-"]) == ["add", "-c", bad, "--source", marked, "-"]
+    assert printable_args(["explain", "--json", bad]) == ["explain", "--json", bad]  # after a flag: a file
     # ... but the same word as an id or a search is text.
     assert printable_args(["show", bad]) == ["show", marked]
     assert printable_args(["articles", "--search", bad]) == ["articles", "--search", marked]
