@@ -1000,7 +1000,7 @@ def _act_date(ctx: Context, clause, cue, s: Sentence, tx_starts, issues) -> tupl
 
 # A cue in the simple past ("threatened", "rejected"), not "has rejected" nor "to be rejected".
 _PAST_CUE_WORD = rx.compile(r"\w+ed$")
-_PERFECT_BEFORE = rx.compile(r"\b(?:has|have|'s|'ve|be|been|being|is|are|to|will|would)\s+(?:\w+ly\s+)?$", re.I)
+_PERFECT_BEFORE = rx.compile(r"\b(?:has|have|[’']s|[’']ve|be|been|being|is|are|to|will|would)\s+(?:\w+ly\s+)?$", re.I)
 NARRATIVE_REACH = 3  # sentences back that a dated past sentence carries its date
 
 

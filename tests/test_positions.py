@@ -48,7 +48,7 @@ def test_a_past_act_with_no_date_continues_the_story_before_it():
     (p,) = [p for p in ext.positions if p.stance == "warn"]
     assert (p.actor, p.date, p.date_rule) == ("russia", "2022-02-21", "narrative")
     # not a present perfect, nor one that reaches a coordinated verb
-    for later in ("He has threatened war over NATO expansion.",
+    for later in ("He has threatened war over NATO expansion.", "He’s threatened war over NATO expansion.",
                   "He has set out deadlines and threatened war over NATO expansion."):
         _, ext = triples(text.rsplit(". ", 1)[0] + ". " + later, published="2022-02-22")
         assert {p.date_rule for p in ext.positions if p.stance == "warn"} == {"published"}
