@@ -298,15 +298,15 @@ def attribute(text: str, sentences: list[Sentence], mentions: list[Mention], quo
             sj = bisect_right(sent_ends, qa)
             s_start = sentences[sj].start if sj < len(sentences) else 0
             head = text[s_start:qa]
-            said = None
-            for said in REPORTING.finditer(head):  # the last reporting verb before the quotation
+            verb = None
+            for verb in REPORTING.finditer(head):  # the last reporting verb before the quotation
                 pass
-            if said is not None:
+            if verb is not None:
                 # the one right before the reporting verb says it ("She argues that … Ukraine
                 # would …"), else the last one named before the quotation
-                at = s_start + said.start()
+                at = s_start + verb.start()
                 sayers = [m for m in near(s_start, at) if m.kind in ("person", "actor") and at - m.end <= 3]
-                third = THIRD_PERSON.search(head, max(0, said.start() - 12), said.start())
+                third = THIRD_PERSON.search(head, max(0, verb.start() - 12), verb.start())
                 cands = [m for m in near(s_start, qa) if m.kind in ("person", "actor")]
                 if sayers:
                     who = sayers[-1]
