@@ -71,6 +71,15 @@ def test_open_output_leaves_a_file_named_like_its_temporary_alone(tmp_path):
     assert mine.read_text() == "the user's own file\n"
 
 
+def test_open_output_removes_its_temporary_file_when_the_rename_fails(tmp_path):
+    target = tmp_path / "out.txt"
+    with pytest.raises(OSError):
+        with output.open_output(str(target)) as f:
+            f.write("rows\n")
+            (target / "in-the-way").mkdir(parents=True)  # a folder took the name meanwhile
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
 def test_open_output_gets_the_permissions_of_any_new_file(tmp_path):
     import os
     import stat
